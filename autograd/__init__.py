@@ -1,0 +1,29 @@
+"""chainrule's engine: scalar reverse-mode automatic differentiation that shows its work.
+
+>>> from autograd import Value
+>>> x = Value(3.0, label="x"); y = x * x + 2 * x; y.backward(); x.grad
+8.0
+"""
+
+from .backprop import backward, zero_grad
+from .check import GradcheckResult, GradcheckRow, gradcheck, numerical_grad
+from .graph import leaves, topological_order
+from .modes import detect_anomaly, is_recording, no_grad
+from .value import Value, dot, vsum
+
+__all__ = [
+    "GradcheckResult",
+    "GradcheckRow",
+    "Value",
+    "backward",
+    "detect_anomaly",
+    "dot",
+    "is_recording",
+    "gradcheck",
+    "leaves",
+    "no_grad",
+    "numerical_grad",
+    "topological_order",
+    "vsum",
+    "zero_grad",
+]

@@ -1,0 +1,70 @@
+"""Reverse mode: the chain rule, applied once per node along a topological order.
+
+For each node, from the output back to the leaves, ``input.grad += node.grad · ∂node/∂input``.
+The loop is generated from the op table's formulas (``ops.Op.partials``, see ``codegen``):
+one branch per op with its partials inlined, because this is the hot path of every training
+step. The calculus is still defined once, in ``ops``; ``print(backprop.SOURCE)`` shows it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from . import codegen, ops
+from .graph import inputs, operand_data, topological_order
+from .modes import MODE, check_finite, describe_inputs, name
+
+if TYPE_CHECKING:
+    from .value import Value
+
+
+SOURCE = codegen.backward_source(ops.NODE_OPS)
+_propagate = codegen.compile_source(
+    SOURCE,
+    "<autograd generated backward>",
+    {**ops.NAMESPACE, "OPS": ops.NODE_OPS, "operand_data": operand_data},
+    "_propagate",
+)
+
+
+def backward(root: Value, seed: float = 1.0) -> None:
+    """Add ``seed · ∂root/∂v`` to ``v.grad`` for every Value ``v`` that ``root`` depends on.
+
+    Gradients accumulate, on leaves and inner nodes alike: calling it twice adds twice.
+    Each call propagates only its own contribution (inner nodes' earlier gradients are set
+    aside and added back), so repeated calls are exact, unlike micrograd's.
+    """
+    order = topological_order(root)
+    if MODE.anomaly:
+        for node in order:
+            check_finite(node, "backward")
+    # Set aside what earlier passes left on inner nodes (rare), so this pass starts clean.
+    earlier = [(n, n._grad) for n in order if n._grad]
+    for n, _ in earlier:
+        n._grad = 0.0
+    root._grad += seed
+    _propagate(order)
+    if MODE.anomaly:
+        _check_grads(order)
+    for n, g in earlier:
+        n._grad += g
+
+
+def _check_grads(order: list[Value]) -> None:
+    for node in reversed(order):
+        for x in (node, *inputs(node)):
+            if not math.isfinite(x._grad):
+                raise FloatingPointError(
+                    f"backward: the gradient of {name(x)} became {x._grad} at op "
+                    f"'{node._op.name}' with inputs {describe_inputs(node)}"
+                )
+
+
+def zero_grad(root: Value) -> None:
+    """Set ``grad`` to 0.0 on ``root`` and on every Value it depends on, leaves included."""
+    root._grad = 0.0
+    for node in topological_order(root):
+        node._grad = 0.0
+        for x in inputs(node):
+            x._grad = 0.0

@@ -1,0 +1,158 @@
+"""Hot loops written from the op table's formulas, so the calculus stays defined once.
+
+Calling a Python function per op or per partial would double the engine's cost, so the two
+hot paths are generated as plain Python source, with each op's formula inlined:
+
+- ``forward_source``: ``Value``'s operator methods (``__mul__``, ``tanh``, ...), each computing
+  ``ops.Op.formula`` and recording one node;
+- ``backward_source``: the backward loop, one branch per op with ``ops.Op.partials`` inlined.
+
+The generated text is ordinary code: ``print(autograd.codegen.backward_source())`` shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from . import ops
+
+# Where an op's operands x and y come from, per operand layout (see ops.UNARY etc.).
+_OPERANDS = {
+    ops.BINARY: {"x": "a._data", "y": "b._data"},
+    ops.UNARY: {"x": "a._data", "y": "node._b"},
+    ops.CONST_LEFT: {"x": "node._b", "y": "a._data"},
+}
+
+
+def _inline(expr: str) -> str:
+    """A formula as an operand of ``*`` or ``+=``."""
+    return expr if expr.replace("_", "").replace(".", "").isalnum() else f"({expr})"
+
+
+def backward_source(node_ops: tuple[ops.Op, ...]) -> str:
+    """``_propagate(order)``: for each node, last first, push ``grad · partial`` to its inputs."""
+    bound = ", ".join(f"OP{i}=OPS[{i}]" for i in range(len(node_ops)))
+    lines = [
+        f"def _propagate(order, {bound}):",
+        "    for node in reversed(order):",
+        "        op = node._op",
+        "        g = node._grad",
+    ]
+    for i, op in enumerate(node_ops):
+        pushes = [("a", op.partials[0])] + ([("b", op.partials[1])] if op.kind == ops.BINARY else [])
+        used = set().union(*(ops.names(d) for _, d in pushes))
+        lines.append(f"        {'elif' if i else 'if'} op is OP{i}:  # {op.name}: {op.formula}")
+        lines.append("            a = node._a")
+        if op.kind == ops.BINARY:
+            lines.append("            b = node._b")
+        load = {**_OPERANDS[op.kind], "out": "node._data"}
+        lines += [f"            {v} = {load[v]}" for v in ("x", "y", "out") if v in used]
+        for slot, d in pushes:
+            # Exact shortcuts: g * 1.0 == g, and s + g * -1.0 == s - g, for every float.
+            update = {"1.0": "+= g", "-1.0": "-= g"}.get(d, f"+= g * {_inline(d)}")
+            lines.append(f"            {slot}._grad {update}")
+    lines += [
+        "        else:  # NARY: every partial from one call",
+        "            a = node._a",
+        "            for x, d in zip(a, op.dn(node._data, operand_data(a))):",
+        "                if x.__class__ is not float:",
+        "                    x._grad += g * d",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# The tail of every generated operator method: build the node inline (object.__new__ and
+# slot stores, no __init__ call) from the locals value, op, b and depth.
+_RECORD = """\
+        v = new(Value)
+        v._data = value
+        v._grad = 0.0
+        v._label = ""
+        v._mark = None
+        if MODE.plain:
+            v._op = op
+            v._a = self
+            v._b = b
+            v._depth = depth
+            return v
+        return finish(v, op, self, b, depth)
+"""
+
+
+def op_global(op: ops.Op) -> str:
+    """The name an op object has in the generated code's globals."""
+    return f"OP_{op.name}_{op.variant}" if op.variant else f"OP_{op.name}"
+
+
+def forward_source(binary: dict[str, tuple[str, str]], unary: dict[str, str]) -> str:
+    """Value's operator methods as module-level functions, each computing its op's formula.
+
+    The function for method ``m`` is named ``method`` + m (``method__mul__``, ``methodtanh``),
+    apart from the formulas' own names (``tanh``).
+    ``binary`` maps a binary op's name to its (method, reflected method) names, e.g.
+    ``"mul": ("__mul__", "__rmul__")``; ``unary`` maps a unary op's name to its method name.
+    """
+    by_name = {op.name: op for op in (*ops.BINARY_OPS, *ops.UNARY_OPS)}
+    out = []
+    for name, (method, reflected) in binary.items():
+        op = by_name[name]
+        modulo = ", modulo=None" if method == "__pow__" else ""  # pow(a, b, m) must not pass
+        out.append(
+            f"def method{method}(self, other{modulo}):  # {op.formula}\n"
+            + ("    if modulo is not None:\n"
+               "        raise TypeError('pow() with a modulus is not defined for Value')\n"
+               if modulo else "")
+            + "    x = self._data\n"
+            "    if other.__class__ is Value or isinstance(other, Value):\n"
+            "        y = other._data\n"
+            f"        value = {op.formula}\n"
+            f"        op = {op_global(op)}\n"
+            "        b = other\n"
+            "        da = self._depth\n"
+            "        db = other._depth\n"
+            "        depth = (da if da > db else db) + 1\n"
+            "    else:\n"
+            "        y = constant(other)\n"
+            "        if y is None:\n"
+            "            return NotImplemented\n"
+            f"        value = {op.formula}\n"
+            f"        op = {op_global(op.with_constant)}\n"
+            "        b = y\n"
+            "        depth = self._depth + 1\n"
+        )
+        out.append(
+            f"def method{reflected}(self, other):  # other {name} self\n"
+            "    x = constant(other)\n"
+            "    if x is None:\n"
+            "        return NotImplemented\n"
+            "    y = self._data\n"
+            f"    value = {op.formula}\n"
+            f"    op = {op_global(op.constant_left)}\n"
+            "    b = x\n"
+            "    depth = self._depth + 1\n"
+        )
+    for name, method in unary.items():
+        op = by_name[name]
+        out.append(
+            f"def method{method}(self):  # {op.formula}\n"
+            "    x = self._data\n"
+            f"    value = {op.formula}\n"
+            f"    op = {op_global(op)}\n"
+            "    b = None\n"
+            "    depth = self._depth + 1\n"
+        )
+    tail = _RECORD.replace("\n        ", "\n    ").replace("        v = new", "    v = new", 1)
+    return "\n\n".join(text + tail for text in out)
+
+
+def op_globals() -> dict[str, ops.Op]:
+    """Every node op under its ``op_global`` name, for the generated code's globals."""
+    return {op_global(op): op for op in ops.NODE_OPS}
+
+
+def compile_source(source: str, filename: str, names: dict[str, Any], entry: str) -> Callable[..., Any]:
+    """Execute generated ``source`` with ``names`` as its globals; return its ``entry``."""
+    namespace = dict(names)
+    exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - our own generated code
+    return namespace[entry]  # type: ignore[no-any-return]

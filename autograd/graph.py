@@ -1,0 +1,117 @@
+"""Reading the graph: a node's inputs and local derivatives, and topological order.
+
+A node keeps its operands in two fixed slots, ``_a`` and ``_b``, laid out by its op's kind
+(see ``ops``); this module is the one place that knows the layout. Nothing here recurses,
+so graphs of any depth work.
+"""
+
+from __future__ import annotations
+
+from operator import attrgetter
+from typing import TYPE_CHECKING
+
+from .ops import BINARY, CONST_LEFT, NARY, UNARY
+
+if TYPE_CHECKING:
+    from .value import Value
+
+_depth = attrgetter("_depth")
+
+
+def inputs(node: Value) -> tuple[Value, ...]:
+    """The Values a node was computed from, in operand order (constants left out)."""
+    op = node._op
+    if op is None:
+        return ()
+    kind = op.kind
+    if kind == BINARY:
+        return (node._a, node._b)
+    if kind == NARY:
+        return tuple(x for x in node._a if x.__class__ is not float)
+    return (node._a,)
+
+
+def local_grads(node: Value) -> tuple[float, ...]:
+    """∂node/∂input for each of ``inputs(node)``, at the forward values, from the op table."""
+    op = node._op
+    if op is None:
+        return ()
+    out = node._data
+    kind = op.kind
+    if kind == UNARY:
+        return (op.d0(out, node._a._data, node._b),)
+    if kind == BINARY:
+        x, y = node._a._data, node._b._data
+        return (op.d0(out, x, y), op.d1(out, x, y))
+    if kind == CONST_LEFT:
+        return (op.d0(out, node._b, node._a._data),)
+    operands = node._a
+    partials = op.dn(out, operand_data(operands))
+    return tuple(d for x, d in zip(operands, partials) if x.__class__ is not float)
+
+
+def operand_data(operands: tuple) -> list[float]:
+    """The floats of an NARY node's operands (constants are already floats)."""
+    return [x if x.__class__ is float else x._data for x in operands]
+
+
+def constants(node: Value) -> tuple[float, ...]:
+    """The plain-number operands a node holds besides its input Values (e.g. the 2 in x*2)."""
+    op = node._op
+    if op is None or op.kind == BINARY:
+        return ()
+    if op.kind == NARY:
+        return tuple(x for x in node._a if x.__class__ is float)
+    return () if node._b is None else (node._b,)
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every non-leaf node that ``root`` depends on (root included), inputs before users.
+
+    A node's depth (1 + the deepest input; leaves are 0) is larger than any of its inputs',
+    so sorting the reachable set by depth, a C-level sort, gives a valid order. Reaching the
+    set is an explicit-stack walk: no recursion, so a million-node chain is fine.
+    """
+    if root._op is None:
+        return []
+    seen = {root}
+    stack = [root]
+    order = []
+    push = stack.append
+    mark = seen.add
+    while stack:
+        node = stack.pop()
+        op = node._op
+        if op is None:
+            continue
+        order.append(node)
+        kind = op.kind
+        a = node._a
+        if kind == NARY:
+            for x in a:
+                if x.__class__ is not float and x not in seen:
+                    mark(x)
+                    push(x)
+            continue
+        if a not in seen:
+            mark(a)
+            push(a)
+        if kind == BINARY:
+            b = node._b
+            if b not in seen:
+                mark(b)
+                push(b)
+    order.sort(key=_depth)
+    return order
+
+
+def leaves(root: Value) -> list[Value]:
+    """The leaf Values (inputs and parameters) that ``root`` depends on, in first-seen order."""
+    if root._op is None:
+        return [root]
+    seen: dict[Value, None] = {}
+    for node in reversed(topological_order(root)):
+        for x in inputs(node):
+            if x._op is None:
+                seen[x] = None
+    return list(seen)

@@ -1,0 +1,216 @@
+"""The op table: for every operation, its value and its local derivatives, defined once.
+
+Everything else reads these rules: ``Value`` computes forward values with ``Op.fn``,
+``backward`` multiplies the partials along a topological order, ``Value.local_grads``
+reports them, and later the explanations, diagrams and tape do the same. If a second copy
+of "the derivative of tanh is 1 - tanh²" appears anywhere else, the design has drifted.
+
+Arithmetic follows IEEE 754 instead of Python's exceptions: ``exp(1000)`` is ``inf``,
+``log(0)`` is ``-inf``, ``log(-1)`` and ``sqrt(-1)`` are ``nan``, ``1/0`` is ``inf``.
+Derivative conventions at non-differentiable points: ``relu'(0) = 0``, ``abs'(0) = 0``
+(as in PyTorch). For ``x ** y``: ``∂/∂x = 0`` when ``y == 0`` and ``∂/∂y = 0`` when
+``x == 0 and y >= 0`` (also PyTorch's choices, so that ``0 ** 2`` has finite gradients).
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Callable, Sequence
+from operator import mul
+
+INF = math.inf
+NAN = math.nan
+
+# How a node holds its operands (the ``kind`` of an Op). Constants are plain floats and
+# never become graph nodes; they sit in the node's second slot.
+UNARY = 1  # f(x) or f(x, c): the Value x in slot a, a constant (or None) in slot b
+BINARY = 2  # f(x, y): Values in slots a and b
+CONST_LEFT = 3  # f(c, x): the constant c in slot b, the Value x in slot a
+NARY = 4  # f(o0, o1, ...): a tuple of operands (Values or float constants) in slot a
+
+Partial = Callable[..., float]
+
+
+class Op:
+    """One kind of graph node: its name, its value and its partial derivatives, as formulas.
+
+    ``formula`` computes the value from the operands ``x`` (and ``y``); each entry of
+    ``partials`` is ∂out/∂x (and ∂out/∂y) as an expression in ``out`` (the op's value), ``x``
+    and ``y``. The formulas are the single source of the calculus: they are compiled into
+    ``fn``/``d0``/``d1`` here and inlined into the backward loop by ``backprop``. A binary op
+    also makes its two constant-operand forms, ``with_constant`` (x op c) and
+    ``constant_left`` (c op x), which reuse its formulas.
+    An NARY op is given as functions: ``fn(operands)`` and ``dn(out, operands) -> list``.
+    """
+
+    __slots__ = ("name", "kind", "variant", "formula", "partials", "fn", "d0", "d1", "dn",
+                 "with_constant", "constant_left")
+
+    def __init__(self, name: str, formula: str, *partials: str, kind: int = 0, variant: str = "") -> None:
+        self.name = name
+        self.variant = variant  # "" for an op itself; "c" for x op c, "l" for c op x
+        self.formula = formula
+        self.partials = partials
+        self.kind = kind or (UNARY if len(partials) == 1 else BINARY)
+        self.fn: Callable[..., float] = _compile("x, y" if "y" in names(formula) else "x", formula)
+        self.d0: Partial = _compile("out, x, y", partials[0])
+        self.d1: Partial | None = _compile("out, x, y", partials[1]) if len(partials) > 1 else None
+        self.dn: Callable[[float, Sequence[float]], Sequence[float]] | None = None
+        self.with_constant: Op | None = None
+        self.constant_left: Op | None = None
+        if self.kind == BINARY:
+            self.with_constant = Op(name, formula, partials[0], kind=UNARY, variant="c")
+            self.constant_left = Op(name, formula, partials[1], kind=CONST_LEFT, variant="l")
+
+    @classmethod
+    def nary(
+        cls,
+        name: str,
+        formula: str,
+        fn: Callable[[Sequence[float]], float],
+        dn: Callable[[float, Sequence[float]], Sequence[float]],
+    ) -> Op:
+        op = cls.__new__(cls)
+        op.name, op.formula, op.partials, op.kind, op.variant = name, formula, (), NARY, ""
+        op.fn, op.dn, op.d0, op.d1 = fn, dn, None, None  # type: ignore[assignment]
+        op.with_constant = op.constant_left = None
+        return op
+
+    def __repr__(self) -> str:
+        return f"<op {self.name}: {self.formula}>"
+
+
+def names(expr: str) -> set[str]:
+    """The variable names a formula reads (so generated code loads only those)."""
+    return {n.id for n in ast.walk(ast.parse(expr, mode="eval")) if isinstance(n, ast.Name)}
+
+
+def _compile(args: str, expr: str) -> Callable[..., float]:
+    return eval(f"lambda {args}: {expr}", NAMESPACE)  # noqa: S307 - our own formulas only
+
+
+# --- IEEE-754 versions of the math functions that Python makes raise ----------------
+
+
+def ieee_div(x: float, y: float) -> float:
+    """x / y with IEEE results for y == 0 (±inf, or nan for 0/0) instead of ZeroDivisionError."""
+    try:
+        return x / y
+    except ZeroDivisionError:
+        if x != x or x == 0.0:
+            return NAN
+        return math.copysign(INF, x) * math.copysign(1.0, y)
+
+
+def _odd_integer(y: float) -> bool:
+    return y.is_integer() and y % 2.0 == 1.0
+
+
+def ieee_pow(x: float, y: float) -> float:
+    """x ** y as C's pow(): ±inf on overflow and for 0 ** negative, nan for (-8) ** (1/3)."""
+    try:
+        return math.pow(x, y)
+    except OverflowError:
+        return -INF if x < 0.0 and _odd_integer(y) else INF
+    except ValueError:  # 0 ** negative, or negative ** non-integer
+        if x == 0.0:
+            return math.copysign(INF, x) if _odd_integer(y) else INF
+        return NAN
+
+
+def ieee_exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return INF
+
+
+def ieee_log(x: float) -> float:
+    if x > 0.0:
+        return math.log(x)
+    return -INF if x == 0.0 else NAN  # log(-1) and log(nan) are nan
+
+
+def ieee_sqrt(x: float) -> float:
+    return math.sqrt(x) if x >= 0.0 else NAN  # also maps nan to nan
+
+
+def stable_sigmoid(x: float) -> float:
+    """1 / (1 + e^-x) without overflow: exact 0.0 and 1.0 in the limits."""
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = ieee_exp(x)  # x < 0, cannot overflow, but nan must pass through
+    return e / (1.0 + e)
+
+
+def relu(x: float) -> float:
+    return 0.0 if x <= 0.0 else x  # nan <= 0 is False, so nan stays nan
+
+
+def sign(x: float) -> float:
+    """The derivative of |x|: -1, 0 (at 0, by convention) or 1."""
+    return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0 if x == 0.0 else NAN)
+
+
+# --- the rules ----------------------------------------------------------------------------
+# The names the formulas may use: the IEEE helpers above and math's tanh and fabs.
+NAMESPACE = {
+    "ieee_div": ieee_div, "ieee_pow": ieee_pow, "ieee_exp": ieee_exp, "ieee_log": ieee_log,
+    "ieee_sqrt": ieee_sqrt, "sigmoid": stable_sigmoid, "relu": relu, "sign": sign,
+    "tanh": math.tanh, "fabs": math.fabs,
+}
+
+#            name       value                      ∂out/∂x                          ∂out/∂y
+ADD = Op("add", "x + y", "1.0", "1.0")
+SUB = Op("sub", "x - y", "1.0", "-1.0")
+MUL = Op("mul", "x * y", "y", "x")
+DIV = Op("div", "ieee_div(x, y)", "ieee_div(1.0, y)", "-ieee_div(out, y)")
+POW = Op("pow", "ieee_pow(x, y)",
+         "0.0 if y == 0.0 else y * ieee_pow(x, y - 1.0)",
+         "0.0 if x == 0.0 and y >= 0.0 else out * ieee_log(x)")
+NEG = Op("neg", "-x", "-1.0")
+EXP = Op("exp", "ieee_exp(x)", "out")
+LOG = Op("log", "ieee_log(x)", "ieee_div(1.0, x)")
+SQRT = Op("sqrt", "ieee_sqrt(x)", "ieee_div(0.5, out)")
+TANH = Op("tanh", "tanh(x)", "1.0 - out * out")
+SIGMOID = Op("sigmoid", "sigmoid(x)", "out * (1.0 - out)")
+RELU = Op("relu", "relu(x)", "1.0 if x > 0.0 else 0.0")
+ABS = Op("abs", "fabs(x)", "sign(x)")
+
+
+def ieee_sum(terms: Sequence[float]) -> float:
+    """The correctly rounded sum (math.fsum), but inf + -inf is nan and overflow is ±inf."""
+    try:
+        return math.fsum(terms)
+    except (ValueError, OverflowError):  # fsum raises where IEEE addition gives nan or inf
+        return sum(terms)
+
+
+def _dot(operands: Sequence[float]) -> float:
+    """Σ wᵢ·xᵢ (+ b): operands are w₀…wₙ₋₁, x₀…xₙ₋₁ and, when their count is odd, b."""
+    n = len(operands) // 2
+    return ieee_sum([*map(mul, operands[:n], operands[n : 2 * n]), *operands[2 * n :]])
+
+
+def _dot_partials(out: float, operands: Sequence[float]) -> list[float]:
+    n = len(operands) // 2
+    return [*operands[n : 2 * n], *operands[:n], *([1.0] * (len(operands) - 2 * n))]
+
+
+# The fused weighted sum: a neuron's net input is one node, as the documents draw it.
+# math.fsum makes it the correctly rounded sum of the products, independent of order.
+DOT = Op.nary("dot", "Σ wᵢ·xᵢ + b", _dot, _dot_partials)
+SUM = Op.nary("sum", "Σ xᵢ", ieee_sum, lambda out, operands: [1.0] * len(operands))
+
+BINARY_OPS = (ADD, SUB, MUL, DIV, POW)
+UNARY_OPS = (NEG, EXP, LOG, SQRT, TANH, SIGMOID, RELU, ABS)
+NARY_OPS = (DOT, SUM)
+
+# Every node op, most frequent first (the backward loop tests them in this order).
+NODE_OPS = tuple(
+    [op for op in BINARY_OPS]
+    + [op.with_constant for op in BINARY_OPS]  # type: ignore[misc]
+    + list(UNARY_OPS)
+    + [op.constant_left for op in BINARY_OPS]  # type: ignore[misc]
+)
