@@ -24,8 +24,7 @@ _propagate = codegen.compile_source(
     SOURCE,
     "<autograd generated backward>",
     {**ops.NAMESPACE, "OPS": ops.NODE_OPS, "operand_data": operand_data},
-    "_propagate",
-)
+)["_propagate"]
 
 
 def backward(root: Value, seed: float = 1.0) -> None:
@@ -57,7 +56,7 @@ def _check_grads(order: list[Value]) -> None:
             if not math.isfinite(x._grad):
                 raise FloatingPointError(
                     f"backward: the gradient of {name(x)} became {x._grad} at op "
-                    f"'{node._op.name}' with inputs {describe_inputs(node)}"
+                    f"'{node.op}' with inputs {describe_inputs(node)}"
                 )
 
 

@@ -159,10 +159,8 @@ def gradcheck(
         numeric = (left + right) / 2
         tol = atol + rtol * abs(numeric)
         kink = abs(left - right) > atol + rtol * max(abs(left), abs(right))
-        if kink:
-            ok = min(left, right) - tol <= a <= max(left, right) + tol
-        else:
-            ok = abs(a - numeric) <= tol
+        # At a kink any subgradient between the one-sided slopes is right.
+        ok = (min(left, right) - tol <= a <= max(left, right) + tol) if kink else abs(a - numeric) <= tol
         abs_err = abs(a - numeric)
         rel_err = abs_err / abs(numeric) if numeric else (0.0 if abs_err == 0 else math.inf)
         rows.append(GradcheckRow(x.label or f"input {i}", a, numeric, abs_err, rel_err, ok, kink))

@@ -12,7 +12,6 @@ The generated text is ordinary code: ``print(autograd.codegen.backward_source())
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from . import ops
@@ -97,6 +96,7 @@ def forward_source(binary: dict[str, tuple[str, str]], unary: dict[str, str]) ->
     out = []
     for name, (method, reflected) in binary.items():
         op = by_name[name]
+        assert op.with_constant and op.constant_left, f"{op} is not a binary op"
         modulo = ", modulo=None" if method == "__pow__" else ""  # pow(a, b, m) must not pass
         out.append(
             f"def method{method}(self, other{modulo}):  # {op.formula}\n"
@@ -104,7 +104,7 @@ def forward_source(binary: dict[str, tuple[str, str]], unary: dict[str, str]) ->
                "        raise TypeError('pow() with a modulus is not defined for Value')\n"
                if modulo else "")
             + "    x = self._data\n"
-            "    if other.__class__ is Value or isinstance(other, Value):\n"
+            "    if type(other) is Value or isinstance(other, Value):\n"
             "        y = other._data\n"
             f"        value = {op.formula}\n"
             f"        op = {op_global(op)}\n"
@@ -142,17 +142,19 @@ def forward_source(binary: dict[str, tuple[str, str]], unary: dict[str, str]) ->
             "    b = None\n"
             "    depth = self._depth + 1\n"
         )
+    # record(): the same tail as a function, for the rare ops that are not generated (NARY).
+    out.append("def record(value, op, self, b, depth):  # self: the node's first slot\n")
     tail = _RECORD.replace("\n        ", "\n    ").replace("        v = new", "    v = new", 1)
     return "\n\n".join(text + tail for text in out)
 
 
 def op_globals() -> dict[str, ops.Op]:
     """Every node op under its ``op_global`` name, for the generated code's globals."""
-    return {op_global(op): op for op in ops.NODE_OPS}
+    return {op_global(op): op for op in ops.NODE_OPS}  # every NODE_OPS entry is an Op
 
 
-def compile_source(source: str, filename: str, names: dict[str, Any], entry: str) -> Callable[..., Any]:
-    """Execute generated ``source`` with ``names`` as its globals; return its ``entry``."""
+def compile_source(source: str, filename: str, names: dict[str, Any]) -> dict[str, Any]:
+    """Execute generated ``source`` with ``names`` as its globals; return those globals."""
     namespace = dict(names)
-    exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - our own generated code
-    return namespace[entry]  # type: ignore[no-any-return]
+    exec(compile(source, filename, "exec"), namespace)
+    return namespace

@@ -70,15 +70,16 @@ def topological_order(root: Value) -> list[Value]:
 
     A node's depth (1 + the deepest input; leaves are 0) is larger than any of its inputs',
     so sorting the reachable set by depth, a C-level sort, gives a valid order. Reaching the
-    set is an explicit-stack walk: no recursion, so a million-node chain is fine.
+    set is an explicit-stack walk (no recursion: a million-node chain is fine) that marks
+    each node with a token fresh for this walk, instead of hashing nodes into a set.
     """
     if root._op is None:
         return []
-    seen = {root}
+    token = object()
+    root._mark = token
     stack = [root]
     order = []
     push = stack.append
-    mark = seen.add
     while stack:
         node = stack.pop()
         op = node._op
@@ -89,17 +90,17 @@ def topological_order(root: Value) -> list[Value]:
         a = node._a
         if kind == NARY:
             for x in a:
-                if x.__class__ is not float and x not in seen:
-                    mark(x)
+                if x.__class__ is not float and x._mark is not token:
+                    x._mark = token
                     push(x)
             continue
-        if a not in seen:
-            mark(a)
+        if a._mark is not token:
+            a._mark = token
             push(a)
         if kind == BINARY:
             b = node._b
-            if b not in seen:
-                mark(b)
+            if b._mark is not token:
+                b._mark = token
                 push(b)
     order.sort(key=_depth)
     return order

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class _Mode:
-    __slots__ = ("recording", "anomaly", "plain")
+    __slots__ = ("anomaly", "plain", "recording")
 
     def __init__(self) -> None:
         self.recording = True
@@ -80,7 +80,7 @@ def describe_inputs(node: Value) -> str:
 
 def check_finite(node: Value, stage: str) -> None:
     """Raise FloatingPointError if the node's value or a local derivative is nan or inf."""
-    op = node._op.name
+    op = node.op
     if not math.isfinite(node._data):
         raise FloatingPointError(
             f"{stage}: op '{op}' produced {node._data!r} from inputs {describe_inputs(node)}"

@@ -18,6 +18,7 @@ import ast
 import math
 from collections.abc import Callable, Sequence
 from operator import mul
+from typing import Any
 
 INF = math.inf
 NAN = math.nan
@@ -44,8 +45,19 @@ class Op:
     An NARY op is given as functions: ``fn(operands)`` and ``dn(out, operands) -> list``.
     """
 
-    __slots__ = ("name", "kind", "variant", "formula", "partials", "fn", "d0", "d1", "dn",
-                 "with_constant", "constant_left")
+    __slots__ = (
+        "constant_left",
+        "d0",
+        "d1",
+        "dn",
+        "fn",
+        "formula",
+        "kind",
+        "name",
+        "partials",
+        "variant",
+        "with_constant",
+    )
 
     def __init__(self, name: str, formula: str, *partials: str, kind: int = 0, variant: str = "") -> None:
         self.name = name
@@ -55,8 +67,8 @@ class Op:
         self.kind = kind or (UNARY if len(partials) == 1 else BINARY)
         self.fn: Callable[..., float] = _compile("x, y" if "y" in names(formula) else "x", formula)
         self.d0: Partial = _compile("out, x, y", partials[0])
-        self.d1: Partial | None = _compile("out, x, y", partials[1]) if len(partials) > 1 else None
-        self.dn: Callable[[float, Sequence[float]], Sequence[float]] | None = None
+        self.d1: Partial = _compile("out, x, y", partials[1]) if len(partials) > 1 else _no_operand
+        self.dn: Callable[[float, Sequence[float]], Sequence[float]] = _no_operand
         self.with_constant: Op | None = None
         self.constant_left: Op | None = None
         if self.kind == BINARY:
@@ -73,12 +85,16 @@ class Op:
     ) -> Op:
         op = cls.__new__(cls)
         op.name, op.formula, op.partials, op.kind, op.variant = name, formula, (), NARY, ""
-        op.fn, op.dn, op.d0, op.d1 = fn, dn, None, None  # type: ignore[assignment]
+        op.fn, op.dn, op.d0, op.d1 = fn, dn, _no_operand, _no_operand
         op.with_constant = op.constant_left = None
         return op
 
     def __repr__(self) -> str:
         return f"<op {self.name}: {self.formula}>"
+
+
+def _no_operand(*args: object) -> Any:
+    raise TypeError("this op has no such partial (see Op.kind for its operand layout)")
 
 
 def names(expr: str) -> set[str]:
@@ -87,7 +103,7 @@ def names(expr: str) -> set[str]:
 
 
 def _compile(args: str, expr: str) -> Callable[..., float]:
-    return eval(f"lambda {args}: {expr}", NAMESPACE)  # noqa: S307 - our own formulas only
+    return eval(f"lambda {args}: {expr}", NAMESPACE)
 
 
 # --- IEEE-754 versions of the math functions that Python makes raise ----------------
@@ -209,8 +225,10 @@ NARY_OPS = (DOT, SUM)
 
 # Every node op, most frequent first (the backward loop tests them in this order).
 NODE_OPS = tuple(
-    [op for op in BINARY_OPS]
-    + [op.with_constant for op in BINARY_OPS]  # type: ignore[misc]
-    + list(UNARY_OPS)
-    + [op.constant_left for op in BINARY_OPS]  # type: ignore[misc]
+    [
+        *BINARY_OPS,
+        *(op.with_constant for op in BINARY_OPS if op.with_constant),
+        *UNARY_OPS,
+        *(op.constant_left for op in BINARY_OPS if op.constant_left),
+    ]
 )

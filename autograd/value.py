@@ -9,7 +9,7 @@ Plain-number operands never become nodes: ``x * 2`` is one node holding the cons
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, SupportsFloat
 
 from . import codegen, graph, ops
@@ -17,7 +17,6 @@ from .backprop import backward, zero_grad
 from .modes import MODE, check_finite
 
 Number = float | int | SupportsFloat
-Operand = "Value | float | int"
 
 
 def as_real(x: object, what: str = "Value data") -> float:
@@ -69,7 +68,7 @@ class Value:
     """
 
     # _mark: a per-walk token, so that a graph walk needs no set of visited nodes.
-    __slots__ = ("_data", "_grad", "_op", "_a", "_b", "_depth", "_label", "_mark")
+    __slots__ = ("_a", "_b", "_data", "_depth", "_grad", "_label", "_mark", "_op")
     __array_ufunc__ = None  # NumPy scalars then defer to our reflected operators
 
     def __init__(self, data: Number, label: str = "") -> None:
@@ -79,7 +78,7 @@ class Value:
         self._a: Any = None
         self._b: Any = None
         self._depth = 0
-        self._mark = None
+        self._mark: object = None
         self.label = label
 
     # --- inspection ------------------------------------------------------------------
@@ -171,16 +170,16 @@ class Value:
     # The operator methods (__add__, exp, relu, ...) are attached below, made from the op table.
     if TYPE_CHECKING:  # declarations for type checkers and readers; made below
 
-        def __add__(self, other: Operand) -> Value: ...
-        def __radd__(self, other: Operand) -> Value: ...
-        def __sub__(self, other: Operand) -> Value: ...
-        def __rsub__(self, other: Operand) -> Value: ...
-        def __mul__(self, other: Operand) -> Value: ...
-        def __rmul__(self, other: Operand) -> Value: ...
-        def __truediv__(self, other: Operand) -> Value: ...
-        def __rtruediv__(self, other: Operand) -> Value: ...
-        def __pow__(self, other: Operand) -> Value: ...
-        def __rpow__(self, other: Operand) -> Value: ...
+        def __add__(self, other: Value | Number) -> Value: ...
+        def __radd__(self, other: Value | Number) -> Value: ...
+        def __sub__(self, other: Value | Number) -> Value: ...
+        def __rsub__(self, other: Value | Number) -> Value: ...
+        def __mul__(self, other: Value | Number) -> Value: ...
+        def __rmul__(self, other: Value | Number) -> Value: ...
+        def __truediv__(self, other: Value | Number) -> Value: ...
+        def __rtruediv__(self, other: Value | Number) -> Value: ...
+        def __pow__(self, other: Value | Number, modulo: None = None) -> Value: ...
+        def __rpow__(self, other: Value | Number) -> Value: ...
         def __neg__(self) -> Value: ...
         def __abs__(self) -> Value: ...
         def exp(self) -> Value: ...
@@ -215,26 +214,30 @@ BINARY_METHODS = {
 }
 UNARY_METHODS = {op.name: op.name for op in ops.UNARY_OPS} | {"neg": "__neg__"}
 FORWARD_SOURCE = codegen.forward_source(BINARY_METHODS, UNARY_METHODS)
-_namespace = {
-    **ops.NAMESPACE,
-    **codegen.op_globals(),
-    "Value": Value,
-    "new": object.__new__,
-    "MODE": MODE,
-    "finish": _finish,
-    "constant": _constant,
-}
-exec(compile(FORWARD_SOURCE, "<autograd generated operators>", "exec"), _namespace)  # noqa: S102
-for _names in (*BINARY_METHODS.values(), UNARY_METHODS.values()):
-    for _name in _names:
-        setattr(Value, _name, _namespace["method" + _name])
+_generated = codegen.compile_source(
+    FORWARD_SOURCE,
+    "<autograd generated operators>",
+    {
+        **ops.NAMESPACE,
+        **codegen.op_globals(),
+        "Value": Value,
+        "new": object.__new__,
+        "MODE": MODE,
+        "finish": _finish,
+        "constant": _constant,
+    },
+)
+for _name in [*(m for pair in BINARY_METHODS.values() for m in pair), *UNARY_METHODS.values()]:
+    setattr(Value, _name, _generated["method" + _name])
 Value.__abs__ = Value.abs  # type: ignore[method-assign]
+record: Callable[[float, ops.Op, Any, Any, int], Value] = _generated["record"]
 
 
-def _nary(op: ops.Op, operands: Sequence[Value | float]) -> Value:
-    values = [x for x in operands if x.__class__ is not float]
+def _nary(op: ops.Op, operands: list[Value | float]) -> Value:
+    args = tuple(operands)
+    values: list[Value] = [x for x in args if type(x) is not float]  # type: ignore[misc]
     depth = 1 + max((v._depth for v in values), default=0)
-    return node(op.fn(graph.operand_data(tuple(operands))), op, tuple(operands), None, depth)
+    return record(op.fn(graph.operand_data(args)), op, args, None, depth)
 
 
 def _operand(x: object, where: str) -> Value | float:
@@ -246,7 +249,11 @@ def _operand(x: object, where: str) -> Value | float:
         raise TypeError(f"{e}, or a Value") from None
 
 
-def dot(weights: Iterable[Value | Number], xs: Iterable[Value | Number], bias: Value | Number | None = None) -> Value:
+def dot(
+    weights: Iterable[Value | Number],
+    xs: Iterable[Value | Number],
+    bias: Value | Number | None = None,
+) -> Value:
     """Σᵢ wᵢ·xᵢ (+ bias) as one node: a neuron's net input, the documents' "net".
 
     One node with local derivatives ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂bias = 1, instead of a

@@ -25,7 +25,7 @@ class Neuron:
         return act.relu() if self.nonlin else act
 
     def parameters(self) -> list[Any]:
-        return self.w + [self.b]
+        return [*self.w, self.b]
 
 
 class Layer:
@@ -45,7 +45,7 @@ class MLP:
 
     def __init__(self, value_cls: Any, nin: int, nouts: list[int], seed: int = 1337) -> None:
         rng = random.Random(seed)
-        sz = [nin] + nouts
+        sz = [nin, *nouts]
         self.layers = [
             Layer(value_cls, sz[i], sz[i + 1], i != len(nouts) - 1, rng) for i in range(len(nouts))
         ]
@@ -84,11 +84,11 @@ def value_step(value_cls: Any, model: Any, X: list[list[float]], y: list[int], l
 
 
 class FloatMLP:
-    """The same MLP as lists of floats: weights[l][j][i], biases[l][j]."""
+    """The same MLP as lists of floats: weights[k][j][i], biases[k][j]."""
 
     def __init__(self, nin: int, nouts: list[int], seed: int = 1337) -> None:
         rng = random.Random(seed)
-        sz = [nin] + nouts
+        sz = [nin, *nouts]
         self.w: list[list[list[float]]] = []
         self.b: list[list[float]] = []
         for i in range(len(nouts)):  # same draw order as Neuron: weights, then b = 0
@@ -110,24 +110,24 @@ def floats_step(model: FloatMLP, X: list[list[float]], y: list[int], lr: float =
     data_loss = 0.0
     for xrow, yi in zip(X, y):
         acts = [xrow]  # inputs of each layer
-        for l in range(nl):
+        for k in range(nl):
             a = acts[-1]
             z = []
-            for wrow, bj in zip(W[l], B[l]):
+            for wrow, bj in zip(W[k], B[k]):
                 s = bj
                 for wi, xi in zip(wrow, a):
                     s += wi * xi
                 z.append(s)
-            acts.append([v if v > 0.0 else 0.0 for v in z] if l < nl - 1 else z)
+            acts.append([v if v > 0.0 else 0.0 for v in z] if k < nl - 1 else z)
         score = acts[-1][0]
         margin = 1.0 - yi * score
         if margin <= 0.0:
             continue
         data_loss += margin
         delta = [-yi * inv_n]  # ∂loss/∂score
-        for l in range(nl - 1, -1, -1):
-            a = acts[l]
-            Wl, gWl, gBl = W[l], gW[l], gB[l]
+        for k in range(nl - 1, -1, -1):
+            a = acts[k]
+            Wl, gWl, gBl = W[k], gW[k], gB[k]
             back = [0.0] * len(a)
             for j, dj in enumerate(delta):
                 if dj == 0.0:
@@ -137,17 +137,17 @@ def floats_step(model: FloatMLP, X: list[list[float]], y: list[int], lr: float =
                 for i, ai in enumerate(a):
                     grow[i] += dj * ai
                     back[i] += dj * wrow[i]
-            if l:
+            if k:
                 delta = [d if v > 0.0 else 0.0 for d, v in zip(back, a)]
     reg = 0.0
     two_alpha = 2.0 * ALPHA
-    for l in range(nl):
-        for wrow, grow in zip(W[l], gW[l]):
+    for k in range(nl):
+        for wrow, grow in zip(W[k], gW[k]):
             for i, wi in enumerate(wrow):
                 reg += wi * wi
                 grow[i] += two_alpha * wi
                 wrow[i] = wi - lr * grow[i]
-        Bl, gBl = B[l], gB[l]
+        Bl, gBl = B[k], gB[k]
         for j, bj in enumerate(Bl):
             reg += bj * bj
             Bl[j] = bj - lr * (gBl[j] + two_alpha * bj)

@@ -31,10 +31,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import autograd  # noqa: E402
 from benchmarks.moons_step import MLP, FloatMLP, floats_step, loss, value_step  # noqa: E402
 from nn.data import moons  # noqa: E402
-
-import autograd  # noqa: E402
 
 try:
     from micrograd.engine import Value as MicrogradValue
@@ -137,9 +136,9 @@ def run_script(template: str, engine: str, n: int) -> str:
     except subprocess.TimeoutExpired:
         return "timed out (600 s)"
     if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["exit code %d" % done.returncode])[-1]
+        last = (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
         return "fails: " + last[:60]
-    return "%.2f s" % float(done.stdout.split()[0])
+    return f"{float(done.stdout.split()[0]):.2f} s"
 
 
 def chainrule_children(v: Any) -> Any:

@@ -1,0 +1,28 @@
+"""Shared configuration: Hypothesis profiles and a guard that no test leaks a recording mode."""
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from autograd.modes import MODE
+
+# "ci" (the default) is derandomized, so the suite is reproducible and never flaky;
+# HYPOTHESIS_PROFILE=explore searches with fresh random examples, many more of them.
+settings.register_profile(
+    "ci", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.filter_too_much]
+)
+settings.register_profile(
+    "explore", deadline=None, max_examples=2000, suppress_health_check=[HealthCheck.filter_too_much]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def _modes_restored():
+    """Every test must leave recording on and anomaly detection off, whatever it raised."""
+    assert (MODE.recording, MODE.anomaly, MODE.plain) == (True, False, True)
+    yield
+    leaked = (MODE.recording, MODE.anomaly, MODE.plain)
+    MODE._set(True, False)  # so that one leak does not fail every later test
+    assert leaked == (True, False, True)

@@ -1,0 +1,102 @@
+"""Random expression graphs for property tests.
+
+A *program* is a list of leaf values and a list of steps; step ``(name, i, j, c)`` applies op
+``name`` to earlier nodes ``i`` and ``j`` (leaves first, then step results, so later steps
+reuse earlier subexpressions) and a constant ``c``. ``run`` interprets a program with any
+number type that has Value's operators and methods: Values, or PyTorch tensors.
+
+Every op is smooth wherever its operands are finite: log and sqrt only see ``a*a + 0.5``,
+divisors are ``b*b + 0.5`` or a constant with ``|c| >= 0.5``, bases of powers are positive
+(or the exponent is an integer). relu and abs are smooth away from 0, which ``valid`` checks.
+"""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+from hypothesis import assume
+from hypothesis import strategies as st
+
+import autograd
+
+# name -> f(a, b, c, lib): a and b are nodes, c a float constant, lib provides dot and vsum.
+SMOOTH_OPS = {
+    "add": lambda a, b, c, lib: a + b,
+    "sub": lambda a, b, c, lib: a - b,
+    "mul": lambda a, b, c, lib: a * b,
+    "div": lambda a, b, c, lib: a / (b * b + 0.5),
+    "pow": lambda a, b, c, lib: (a * a + 0.5) ** b,
+    "add_c": lambda a, b, c, lib: a + c,
+    "c_add": lambda a, b, c, lib: c + a,
+    "sub_c": lambda a, b, c, lib: a - c,
+    "c_sub": lambda a, b, c, lib: c - a,
+    "mul_c": lambda a, b, c, lib: a * c,
+    "c_mul": lambda a, b, c, lib: c * a,
+    "div_c": lambda a, b, c, lib: a / c,
+    "c_div": lambda a, b, c, lib: c / (a * a + 0.5),
+    "pow_c": lambda a, b, c, lib: (a * a + 0.5) ** c,
+    "pow_int": lambda a, b, c, lib: a**3,  # a negative base is fine with an integer exponent
+    "c_pow": lambda a, b, c, lib: abs(c) ** a,
+    "neg": lambda a, b, c, lib: -a,
+    "exp": lambda a, b, c, lib: a.exp(),
+    "log": lambda a, b, c, lib: (a * a + 0.5).log(),
+    "sqrt": lambda a, b, c, lib: (a * a + 0.5).sqrt(),
+    "tanh": lambda a, b, c, lib: a.tanh(),
+    "sigmoid": lambda a, b, c, lib: a.sigmoid(),
+    "relu": lambda a, b, c, lib: a.relu(),
+    "abs": lambda a, b, c, lib: a.abs(),
+    "abs_builtin": lambda a, b, c, lib: abs(a),
+}
+KINKED = {"relu", "abs", "abs_builtin"}  # their operand a must be away from 0
+NARY_OPS = {
+    "dot": lambda a, b, c, lib: lib.dot([a, c], [b, a], bias=b),
+    "dot_const_bias": lambda a, b, c, lib: lib.dot([a, b], [c, 0.5], bias=c),
+    "vsum": lambda a, b, c, lib: lib.vsum([a, b, c, a]),
+}
+ALL_OPS = {**SMOOTH_OPS, **NARY_OPS}
+VALUE_LIB = SimpleNamespace(dot=autograd.dot, vsum=autograd.vsum)
+
+
+@st.composite
+def programs(draw, ops=SMOOTH_OPS, max_steps=10):
+    n_leaves = draw(st.integers(2, 4))
+    leaves = draw(st.lists(st.floats(-2.0, 2.0), min_size=n_leaves, max_size=n_leaves))
+    steps = []
+    for k in range(draw(st.integers(1, max_steps))):
+        size = n_leaves + k
+        # Offsets from the newest node: shrinking to 0 keeps the graph deep.
+        i = size - 1 - draw(st.integers(0, size - 1))
+        j = size - 1 - draw(st.integers(0, size - 1))
+        c = draw(st.floats(0.5, 2.0)) * draw(st.sampled_from([1.0, -1.0]))
+        steps.append((draw(st.sampled_from(sorted(ops))), i, j, c))
+    return leaves, steps
+
+
+def run(steps, leaves, lib=VALUE_LIB):
+    """All nodes of the program: the leaves, then one node per step (the last is the output)."""
+    nodes = list(leaves)
+    for name, i, j, c in steps:
+        nodes.append(ALL_OPS[name](nodes[i], nodes[j], c, lib))
+    return nodes
+
+
+def valid(steps, nodes, bound=1e3):
+    """Every node finite and moderate, and every relu/abs operand at least 1e-2 from 0."""
+    return all(math.isfinite(n.data) and abs(n.data) <= bound for n in nodes) and all(
+        abs(nodes[i].data) >= 1e-2 for name, i, _, _ in steps if name in KINKED
+    )
+
+
+def build(program):
+    """Leaf Values and the program's nodes; rejects (hypothesis.assume) invalid programs."""
+    values, steps = program
+    leaves = [autograd.Value(x, label=f"x{k}") for k, x in enumerate(values)]
+    nodes = run(steps, leaves)
+    assume(valid(steps, nodes))
+    return leaves, nodes
+
+
+def function(steps):
+    """The program as a function of its leaves, as gradcheck wants it."""
+    return lambda *xs: run(steps, xs)[-1]
