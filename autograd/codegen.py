@@ -55,7 +55,7 @@ def backward_source(node_ops: tuple[ops.Op, ...]) -> str:
         "        else:  # NARY: every partial from one call",
         "            a = node._a",
         "            for x, d in zip(a, op.dn(node._data, operand_data(a))):",
-        "                if x.__class__ is not float:",
+        "                if type(x) is not float:",
         "                    x._grad += g * d",
     ]
     return "\n".join(lines) + "\n"

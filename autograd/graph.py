@@ -27,7 +27,7 @@ def inputs(node: Value) -> tuple[Value, ...]:
     if kind == BINARY:
         return (node._a, node._b)
     if kind == NARY:
-        return tuple(x for x in node._a if x.__class__ is not float)
+        return tuple(x for x in node._a if type(x) is not float)
     return (node._a,)
 
 
@@ -47,12 +47,12 @@ def local_grads(node: Value) -> tuple[float, ...]:
         return (op.d0(out, node._b, node._a._data),)
     operands = node._a
     partials = op.dn(out, operand_data(operands))
-    return tuple(d for x, d in zip(operands, partials) if x.__class__ is not float)
+    return tuple(d for x, d in zip(operands, partials) if type(x) is not float)
 
 
 def operand_data(operands: tuple) -> list[float]:
     """The floats of an NARY node's operands (constants are already floats)."""
-    return [x if x.__class__ is float else x._data for x in operands]
+    return [x if type(x) is float else x._data for x in operands]
 
 
 def constants(node: Value) -> tuple[float, ...]:
@@ -61,7 +61,7 @@ def constants(node: Value) -> tuple[float, ...]:
     if op is None or op.kind == BINARY:
         return ()
     if op.kind == NARY:
-        return tuple(x for x in node._a if x.__class__ is float)
+        return tuple(x for x in node._a if type(x) is float)
     return () if node._b is None else (node._b,)
 
 
@@ -90,7 +90,7 @@ def topological_order(root: Value) -> list[Value]:
         a = node._a
         if kind == NARY:
             for x in a:
-                if x.__class__ is not float and x._mark is not token:
+                if type(x) is not float and x._mark is not token:
                     x._mark = token
                     push(x)
             continue

@@ -28,7 +28,7 @@ def as_real(x: object, what: str = "Value data") -> float:
     Value itself (a Value is a graph node, not a number: use ``v.data`` to copy a number),
     and containers.
     """
-    cls = x.__class__
+    cls = type(x)
     if cls is float:
         return x  # type: ignore[return-value]
     if cls is int:
@@ -233,20 +233,25 @@ Value.__abs__ = Value.abs  # type: ignore[method-assign]
 record: Callable[[float, ops.Op, Any, Any, int], Value] = _generated["record"]
 
 
-def _nary(op: ops.Op, operands: list[Value | float]) -> Value:
-    args = tuple(operands)
-    values: list[Value] = [x for x in args if type(x) is not float]  # type: ignore[misc]
-    depth = 1 + max((v._depth for v in values), default=0)
-    return record(op.fn(graph.operand_data(args)), op, args, None, depth)
-
-
-def _operand(x: object, where: str) -> Value | float:
-    if isinstance(x, Value):
-        return x
-    try:
-        return as_real(x, where)
-    except TypeError as e:
-        raise TypeError(f"{e}, or a Value") from None
+def _nary(op: ops.Op, operands: list[Any], where: str) -> Value:
+    """Record an NARY op over Values and plain numbers, in one pass over the operands."""
+    data = []
+    depth = 0
+    for i, x in enumerate(operands):
+        t = type(x)
+        if t is Value or isinstance(x, Value):
+            d = x._depth
+            if d > depth:
+                depth = d
+            data.append(x._data)
+        else:
+            if t is not float:
+                try:
+                    x = operands[i] = as_real(x, where)
+                except TypeError as e:
+                    raise TypeError(f"{e}, or a Value") from None
+            data.append(x)
+    return record(op.fn(data), op, tuple(operands), None, depth + 1)
 
 
 def dot(
@@ -260,17 +265,19 @@ def dot(
     chain of 2n binary nodes: the diagram shows the quantity the reader computes by hand,
     and the graph is half the size. The sum is correctly rounded (math.fsum).
     """
-    ws = [_operand(w, "dot: a weight") for w in weights]
-    xv = [_operand(x, "dot: an input") for x in xs]
-    if len(ws) != len(xv):
-        raise ValueError(f"dot: {len(ws)} weights but {len(xv)} inputs; they must pair up")
-    operands = ws + xv if bias is None else [*ws, *xv, _operand(bias, "dot: the bias")]
-    return _nary(ops.DOT, operands)
+    operands: list[Any] = [*weights]
+    n = len(operands)
+    operands += xs
+    if len(operands) != 2 * n:
+        raise ValueError(f"dot: {n} weights but {len(operands) - n} inputs; they must pair up")
+    if bias is not None:
+        operands.append(bias)
+    return _nary(ops.DOT, operands, "dot: an operand")
 
 
 def vsum(terms: Iterable[Value | Number]) -> Value:
     """Σ terms as one node (Python's ``sum()`` makes a chain of n additions instead)."""
-    operands = [_operand(t, "vsum: a term") for t in terms]
+    operands: list[Any] = [*terms]
     if not operands:
         raise ValueError("vsum: no terms; the sum of nothing has no graph to record")
-    return _nary(ops.SUM, operands)
+    return _nary(ops.SUM, operands, "vsum: a term")

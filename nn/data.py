@@ -13,10 +13,7 @@ def moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[list[list[fl
     (label 1); each coordinate gets Gaussian noise of standard deviation ``noise``.
     The same ``seed`` gives the same points on every machine.
     """
-    if not isinstance(n, int) or isinstance(n, bool) or n < 2:
-        raise ValueError(f"moons: n must be an int >= 2, not {n!r}")
-    if not isinstance(noise, (int, float)) or isinstance(noise, bool) or not noise >= 0:
-        raise ValueError(f"moons: noise must be a number >= 0, not {noise!r}")
+    _check(n, 2, noise, "moons")
     rng = random.Random(seed)
     n_upper = n - n // 2
     points: list[list[float]] = []
@@ -28,3 +25,33 @@ def moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[list[list[fl
             points.append([x + rng.gauss(0.0, noise), y + rng.gauss(0.0, noise)])
             labels.append(label)
     return points, labels
+
+
+def spirals(
+    n_per_class: int = 100, classes: int = 3, noise: float = 0.2, seed: int = 0
+) -> tuple[list[list[float]], list[int]]:
+    """``classes`` interleaved spiral arms (the CS231n data set): points and labels 0..classes-1.
+
+    Arm k's i-th point is at radius r = i/(n−1) and angle 4r + 2πk/classes (plus Gaussian
+    noise of standard deviation ``noise`` on the angle), so no straight line separates them.
+    """
+    _check(n_per_class, 2, noise, "spirals")
+    if isinstance(classes, bool) or not isinstance(classes, int) or classes < 2:
+        raise ValueError(f"spirals: classes must be an int >= 2, not {classes!r}")
+    rng = random.Random(seed)
+    points: list[list[float]] = []
+    labels: list[int] = []
+    for k in range(classes):
+        for i in range(n_per_class):
+            r = i / (n_per_class - 1)
+            t = 4.0 * r + 2.0 * math.pi * k / classes + rng.gauss(0.0, noise)
+            points.append([r * math.sin(t), r * math.cos(t)])
+            labels.append(k)
+    return points, labels
+
+
+def _check(n: object, least: int, noise: object, where: str) -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or n < least:
+        raise ValueError(f"{where}: the number of points must be an int >= {least}, not {n!r}")
+    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not noise >= 0:
+        raise ValueError(f"{where}: noise must be a number >= 0, not {noise!r}")

@@ -1,0 +1,31 @@
+"""Functions of several Values that layers and losses share: softmax and log-sum-exp.
+
+Both shift by m = max z before exponentiating, so they never overflow; m is a plain number,
+and since both are shift-invariant the gradients are those of the unshifted formulas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from autograd import Value, vsum
+
+
+def _shifted_exps(zs: Sequence[Value | float], what: str) -> tuple[float, list[Value]]:
+    if not zs:
+        raise ValueError(f"{what} of no values")
+    m = max(z.data if isinstance(z, Value) else float(z) for z in zs)
+    return m, [((z if isinstance(z, Value) else Value(float(z))) - m).exp() for z in zs]
+
+
+def softmax(zs: Sequence[Value | float]) -> list[Value]:
+    """pⱼ = e^(zⱼ − m) / Σₖ e^(zₖ − m): probabilities that sum to 1, for any size of z."""
+    _, exps = _shifted_exps(zs, "softmax")
+    total = vsum(exps)
+    return [e / total for e in exps]
+
+
+def logsumexp(zs: Sequence[Value | float]) -> Value:
+    """log Σₖ e^zₖ = m + log Σₖ e^(zₖ − m), exact where the plain formula overflows."""
+    m, exps = _shifted_exps(zs, "logsumexp")
+    return vsum(exps).log() + m

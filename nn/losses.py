@@ -1,0 +1,146 @@
+"""Losses for one sample or the mean over a batch; each docstring gives its formula.
+
+What counts as a batch, per loss (so that no call is ambiguous):
+- ``squared_error``: a sample's outputs are a Value or a list of Values; a batch is a list of
+  such lists (``[[o1, o2], [o1, o2], ...]``) and gives the mean of the samples' errors.
+- ``mse``: the mean over every output of every sample, so the two readings agree.
+- ``binary_cross_entropy``, ``hinge``: a sample is one Value; a list of Values is a batch.
+- ``cross_entropy``: a sample is a list of logits (or probabilities) and a class index; a
+  list of such lists with a list of indices is a batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from autograd import Value, vsum
+
+from .functional import logsumexp
+
+T = TypeVar("T")
+
+
+def _values(x: Any, what: str) -> list[Any]:
+    """A Value or number as a one-item list; a list of them as a list."""
+    if isinstance(x, Value) or (isinstance(x, (int, float)) and not isinstance(x, bool)):
+        return [x]
+    if isinstance(x, Sequence) and not isinstance(x, (str, bytes)) and x:
+        for item in x:
+            if isinstance(item, bool) or not isinstance(item, (Value, int, float)):
+                raise TypeError(f"{what}: expected numbers or Values, found {item.__class__.__name__}")
+        return list(x)
+    raise TypeError(f"{what}: expected a Value, a number or a non-empty list of them, not {x!r}")
+
+
+def _mean(losses: list[Value], name: str) -> Value:
+    if not losses:
+        raise ValueError(f"{name}: an empty batch has no loss")
+    return losses[0] if len(losses) == 1 else vsum(losses) * (1.0 / len(losses))
+
+
+def _pairs(outputs: Sequence[T], targets: Any, name: str) -> list[tuple[T, Any]]:
+    if isinstance(targets, (str, bytes)) or not isinstance(targets, Sequence):
+        raise TypeError(f"{name}: a batch of {len(outputs)} outputs needs a list of targets, "
+                        f"not {targets!r}")
+    if len(outputs) != len(targets):
+        raise ValueError(f"{name}: {len(outputs)} outputs but {len(targets)} targets")
+    return list(zip(outputs, targets))
+
+
+def _is_list_of_lists(x: Any) -> bool:
+    return isinstance(x, Sequence) and bool(x) and all(isinstance(s, (list, tuple)) for s in x)
+
+
+def squared_error(outputs: Any, targets: Any) -> Value:
+    """E = ½ Σₖ (targetₖ − outₖ)², the documents' "total error"; a batch gives the mean of E.
+
+    The ½ makes ∂E/∂outₖ = outₖ − targetₖ. ``squared_error(out, 0.01)``,
+    ``squared_error([o1, o2], [t1, t2])`` (one sample, two outputs), or a list of such lists.
+    """
+    if _is_list_of_lists(outputs):
+        return _mean([squared_error(o, t) for o, t in _pairs(outputs, targets, "squared_error")],
+                     "squared_error")
+    outs = _values(outputs, "squared_error")
+    ts = _values(targets, "squared_error targets")
+    if len(outs) != len(ts):
+        raise ValueError(f"squared_error: {len(outs)} outputs but {len(ts)} targets")
+    return 0.5 * vsum([(t - o) ** 2 for o, t in zip(outs, ts)])
+
+
+def mse(outputs: Any, targets: Any) -> Value:
+    """MSE = (1/N) Σ (targetₖ − outₖ)² over all N outputs of all samples (no ½)."""
+    if _is_list_of_lists(outputs):
+        pairs = _pairs(outputs, targets, "mse")
+        outs = [o for out, _ in pairs for o in _values(out, "mse")]
+        ts = [t for out, target in pairs for t in _values(target, "mse targets")]
+    else:
+        outs, ts = _values(outputs, "mse"), _values(targets, "mse targets")
+    if len(outs) != len(ts):
+        raise ValueError(f"mse: {len(outs)} outputs but {len(ts)} targets")
+    return vsum([(t - o) ** 2 for o, t in zip(outs, ts)]) * (1.0 / len(outs))
+
+
+def _one_or_batch(one: Callable[[Any, Any], Value], name: str, outputs: Any, targets: Any) -> Value:
+    """A loss whose sample is a single Value: a list of Values is a batch (mean)."""
+    if isinstance(outputs, Sequence) and not isinstance(outputs, (str, bytes)):
+        return _mean([one(o, t) for o, t in _pairs(outputs, targets, name)], name)
+    return one(outputs, targets)
+
+
+def _label(t: Any, allowed: tuple[float, ...], name: str) -> float:
+    if isinstance(t, bool) or not isinstance(t, (int, float)) or float(t) not in allowed:
+        raise ValueError(f"{name}: a target must be one of {allowed}, not {t!r}")
+    return float(t)
+
+
+def binary_cross_entropy(outputs: Any, targets: Any, from_logits: bool = False) -> Value:
+    """BCE = −[t·log p + (1 − t)·log(1 − p)] for a probability p and a target t in [0, 1].
+
+    With ``from_logits=True`` the output is a logit z (p = σ(z)) and the loss is computed as
+    max(z, 0) − z·t + log(1 + e^−|z|), which never overflows and never takes log(0).
+    """
+    def one(out: Any, t: Any) -> Value:
+        if not isinstance(out, Value):
+            raise TypeError(f"binary_cross_entropy: the output must be a Value, not {out!r}")
+        if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0.0 <= t <= 1.0:
+            raise ValueError(f"binary_cross_entropy: a target must be a number in [0, 1], not {t!r}")
+        if from_logits:
+            return out.relu() - out * t + ((-abs(out)).exp() + 1.0).log()
+        return -(t * out.log() + (1.0 - t) * (1.0 - out).log())
+
+    return _one_or_batch(one, "binary_cross_entropy", outputs, targets)
+
+
+def hinge(outputs: Any, targets: Any) -> Value:
+    """max(0, 1 − y·s) for a score s and a label y in {−1, +1} (micrograd's demo loss)."""
+    def one(out: Any, y: Any) -> Value:
+        if not isinstance(out, Value):
+            raise TypeError(f"hinge: the score must be a Value, not {out!r}")
+        return (1.0 - _label(y, (-1.0, 1.0), "hinge") * out).relu()
+
+    return _one_or_batch(one, "hinge", outputs, targets)
+
+
+def cross_entropy(outputs: Any, targets: Any, from_logits: bool = True) -> Value:
+    """Sparse categorical cross-entropy −log pᵧ for the class index y.
+
+    From logits z (the default): −log softmax(z)ᵧ = logsumexp(z) − zᵧ, computed stably, with
+    gradient ∂/∂zₖ = pₖ − [k = y]. With
+    ``from_logits=False`` the outputs are probabilities (a softmax layer's) and the loss is −log pᵧ.
+    """
+    if isinstance(targets, Sequence) and not isinstance(targets, (str, bytes)):
+        if not _is_list_of_lists(outputs):
+            raise TypeError("cross_entropy: a list of class indices needs a list of output lists")
+        pairs = _pairs(outputs, targets, "cross_entropy")
+        return _mean([cross_entropy(o, t, from_logits) for o, t in pairs], "cross_entropy")
+    zs = _values(outputs, "cross_entropy")
+    if isinstance(targets, bool) or not isinstance(targets, int) or not 0 <= targets < len(zs):
+        raise ValueError(f"cross_entropy: the target must be a class index in 0..{len(zs) - 1}, "
+                         f"not {targets!r}")
+    zy = zs[targets]
+    if not from_logits:
+        if not isinstance(zy, Value):
+            raise TypeError("cross_entropy: the probabilities must be Values")
+        return -zy.log()
+    return logsumexp(zs) - zy
