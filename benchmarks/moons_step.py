@@ -83,6 +83,21 @@ def value_step(value_cls: Any, model: Any, X: list[list[float]], y: list[int], l
     return float(total.data)
 
 
+def nn_step(model: Any, X: list[list[float]], y: list[int], lr: float = 0.5) -> float:
+    """The same step with chainrule's ``nn``: each neuron's Σwx+b is one fused ``dot`` node."""
+    from autograd import no_grad
+    from nn import losses
+
+    params = model.parameters()
+    total = losses.hinge([model(x) for x in X], y) + ALPHA * sum(p * p for p in params)
+    model.zero_grad()
+    total.backward()
+    with no_grad():
+        for p in params:
+            p.data -= lr * p.grad
+    return float(total.data)
+
+
 class FloatMLP:
     """The same MLP as lists of floats: weights[k][j][i], biases[k][j]."""
 

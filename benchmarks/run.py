@@ -5,7 +5,8 @@
 What it measures (each engine runs the very same operations):
 1. micrograd's two-moons training step: MLP(2, [16, 16, 1]), 100 points, hinge loss +
    1e-4·L2, SGD, written once over each engine's Value (``moons_step.py``); also the same
-   network as ``nn.MLP`` when it exists, and by hand over floats (the pure-Python floor).
+   network as ``nn.MLP`` (each neuron's Σwx+b one fused node), and by hand over floats
+   (the pure-Python floor).
    Each engine trains for several consecutive steps, with the garbage collector running as it
    would in a real training loop (micrograd's graphs are reference cycles: freeing them is
    part of its cost); between engines a full collection, untimed, clears the table.
@@ -32,7 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import autograd  # noqa: E402
-from benchmarks.moons_step import MLP, FloatMLP, floats_step, loss, value_step  # noqa: E402
+import nn  # noqa: E402
+from benchmarks.moons_step import MLP, FloatMLP, floats_step, loss, nn_step, value_step  # noqa: E402
 from nn.data import moons  # noqa: E402
 
 try:
@@ -52,6 +54,8 @@ def bench_moons(steps: int) -> dict[str, float]:
     runs: dict[str, Callable[[], Any]] = {}
     cr = MLP(autograd.Value, 2, [16, 16, 1])
     runs["chainrule"] = lambda: value_step(autograd.Value, cr, X, y)
+    fused = nn.MLP(2, [16, 16, 1], seed=1337)
+    runs["chainrule nn.MLP"] = lambda: nn_step(fused, X, y)
     if MicrogradValue is not None:
         mg = MLP(MicrogradValue, 2, [16, 16, 1])
         runs["micrograd"] = lambda: value_step(MicrogradValue, mg, X, y)
@@ -164,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, sec in med.items():
         vs_mg = f"{base / sec:6.1f}× faster than micrograd" if base else ""
         vs_fl = f"{sec / med['floats']:6.1f}× the floats floor"
-        print(f"   {name:<10} {sec * 1e3:9.1f} ms  {vs_mg}  {vs_fl}")
+        print(f"   {name:<17} {sec * 1e3:9.1f} ms  {vs_mg}  {vs_fl}")
 
     print(f"\n2. chain of {chain_n:,} nodes, build + backward")
     for engine in ENGINES if MicrogradValue else ["chainrule"]:
