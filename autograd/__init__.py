@@ -7,23 +7,32 @@
 
 from .backprop import backward, zero_grad
 from .check import GradcheckResult, GradcheckRow, gradcheck, numerical_grad
+from .draw import RenderError, draw, render
+from .explain import Explanation, UpdateTable, explain, update_table
 from .graph import leaves, topological_order
 from .modes import detect_anomaly, is_recording, no_grad
 from .value import Value, dot, vsum
 
 __all__ = [
+    "Explanation",
     "GradcheckResult",
     "GradcheckRow",
+    "RenderError",
+    "UpdateTable",
     "Value",
     "backward",
     "detect_anomaly",
     "dot",
+    "draw",
+    "explain",
     "gradcheck",
     "is_recording",
     "leaves",
     "no_grad",
     "numerical_grad",
+    "render",
     "topological_order",
+    "update_table",
     "vsum",
     "zero_grad",
 ]

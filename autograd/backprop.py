@@ -12,7 +12,7 @@ import math
 from typing import TYPE_CHECKING
 
 from . import codegen, ops
-from .graph import inputs, operand_data, topological_order
+from .graph import inputs, operand_data, topological_order, walk
 from .modes import MODE, check_finite, describe_inputs, name
 
 if TYPE_CHECKING:
@@ -31,23 +31,26 @@ def backward(root: Value, seed: float = 1.0) -> None:
     """Add ``seed · ∂root/∂v`` to ``v.grad`` for every Value ``v`` that ``root`` depends on.
 
     Gradients accumulate, on leaves and inner nodes alike: calling it twice adds twice.
-    Each call propagates only its own contribution (inner nodes' earlier gradients are set
-    aside and added back), so repeated calls are exact, unlike micrograd's.
+    Each call computes its own contribution from zero (gradients left by earlier calls are
+    set aside and added back at the end), so a second call adds exactly the same again,
+    unlike micrograd's, which re-propagates what inner nodes already hold.
     """
-    order = topological_order(root)
+    order, leaves = walk(root)
     if MODE.anomaly:
         for node in order:
             check_finite(node, "backward")
-    # Set aside what earlier passes left on inner nodes (rare), so this pass starts clean.
-    earlier = [(n, n._grad) for n in order if n._grad]
+    # Set aside what earlier passes left (rare after zero_grad), so this pass starts clean.
+    earlier = [(n, n._grad) for n in (*order, *leaves) if n._grad]
     for n, _ in earlier:
         n._grad = 0.0
-    root._grad += seed
-    _propagate(order)
-    if MODE.anomaly:
-        _check_grads(order)
-    for n, g in earlier:
-        n._grad += g
+    try:
+        root._grad += seed
+        _propagate(order)
+        if MODE.anomaly:
+            _check_grads(order)
+    finally:  # even when the anomaly check raises, earlier gradients are not lost
+        for n, g in earlier:
+            n._grad += g
 
 
 def _check_grads(order: list[Value]) -> None:

@@ -2,8 +2,9 @@
 
 ``gradcheck(fn, inputs)`` runs ``fn`` once with backward and then, for each input, twice more
 with the input nudged by ±eps, and compares ∂fn/∂input with (f(x+eps) − f(x−eps)) / 2eps.
-At a kink (relu or abs at 0) the two one-sided slopes differ; there any analytic gradient
-between them (a subgradient, like relu'(0) = 0) is accepted and the row says "kink".
+At a kink (relu or abs at 0) the two one-sided slopes differ, and keep differing when eps is
+halved (for a smooth function their gap, about f''·eps, halves too); there any analytic
+gradient between them (a subgradient, like relu'(0) = 0) is accepted and the row says "kink".
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class GradcheckRow:
     abs_err: float
     rel_err: float
     ok: bool
-    kink: bool = False
+    kink: bool = False  # the one-sided slopes differ, and not by curvature: a kink
 
 
 @dataclass(frozen=True)
@@ -155,10 +156,13 @@ def gradcheck(
         for x, g in zip(values, saved):
             x.grad = g
     rows = []
-    for i, (x, a, (left, right)) in enumerate(zip(values, analytic, _slopes(fn, values, eps, "gradcheck"))):
+    slopes = _slopes(fn, values, eps, "gradcheck")
+    halved = _slopes(fn, values, eps / 2, "gradcheck")
+    for i, (x, a, (left, right), (left2, right2)) in enumerate(zip(values, analytic, slopes, halved)):
         numeric = (left + right) / 2
         tol = atol + rtol * abs(numeric)
-        kink = abs(left - right) > atol + rtol * max(abs(left), abs(right))
+        gap = abs(left - right)
+        kink = gap > atol + rtol * max(abs(left), abs(right)) and abs(left2 - right2) > 0.75 * gap
         # At a kink any subgradient between the one-sided slopes is right.
         ok = (min(left, right) - tol <= a <= max(left, right) + tol) if kink else abs(a - numeric) <= tol
         abs_err = abs(a - numeric)

@@ -7,6 +7,7 @@ so graphs of any depth work.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
@@ -66,24 +67,29 @@ def constants(node: Value) -> tuple[float, ...]:
 
 
 def topological_order(root: Value) -> list[Value]:
-    """Every non-leaf node that ``root`` depends on (root included), inputs before users.
+    """Every non-leaf node that ``root`` depends on (root included), inputs before users."""
+    return walk(root)[0]
+
+
+def walk(root: Value) -> tuple[list[Value], list[Value]]:
+    """(the non-leaf nodes ``root`` depends on in topological order, the leaves it reaches).
 
     A node's depth (1 + the deepest input; leaves are 0) is larger than any of its inputs',
     so sorting the reachable set by depth, a C-level sort, gives a valid order. Reaching the
     set is an explicit-stack walk (no recursion: a million-node chain is fine) that marks
     each node with a token fresh for this walk, instead of hashing nodes into a set.
     """
-    if root._op is None:
-        return []
     token = object()
     root._mark = token
     stack = [root]
     order = []
+    found_leaves = []
     push = stack.append
     while stack:
         node = stack.pop()
         op = node._op
         if op is None:
+            found_leaves.append(node)
             continue
         order.append(node)
         kind = op.kind
@@ -103,16 +109,90 @@ def topological_order(root: Value) -> list[Value]:
                 b._mark = token
                 push(b)
     order.sort(key=_depth)
-    return order
+    return order, found_leaves
 
 
 def leaves(root: Value) -> list[Value]:
-    """The leaf Values (inputs and parameters) that ``root`` depends on, in first-seen order."""
-    if root._op is None:
-        return [root]
-    seen: dict[Value, None] = {}
-    for node in reversed(topological_order(root)):
-        for x in inputs(node):
-            if x._op is None:
-                seen[x] = None
-    return list(seen)
+    """The leaf Values (inputs and parameters) that ``root`` depends on, each once."""
+    return walk(root)[1]
+
+
+class PathSet:
+    """The paths from ``output`` down to ``wrt``: how many, which edges, and ∂output/∂node.
+
+    ``edges[node]`` lists (input, local derivative) for the inputs of ``node`` that lead to
+    ``wrt``; ``delta[node]`` is ∂output/∂node for every node on a path, computed by the same
+    reverse sweep (same order, same products) as ``backward``, so ``total`` equals
+    ``wrt.grad`` after a single ``output.backward()``. Counting paths needs no enumeration:
+    a deep network has exponentially many.
+    """
+
+    def __init__(self, output: Value, wrt: Value) -> None:
+        self.output, self.wrt = output, wrt
+        order = topological_order(output)
+        self.edges: dict[Value, list[tuple[Value, float]]] = {}
+        counts: dict[Value, int] = {wrt: 1}
+        for node in order:  # inputs before users
+            if node is wrt:
+                continue
+            edges = [(x, d) for x, d in zip(inputs(node), local_grads(node)) if x in counts]
+            if edges:
+                self.edges[node] = edges
+                counts[node] = sum(counts[x] for x, _ in edges)
+        self.n_paths = counts.get(output, 0)
+        self.delta: dict[Value, float] = {output: 1.0}
+        for node in reversed(order):
+            g = self.delta.get(node)
+            if g is not None and node in self.edges:
+                for x, d in self.edges[node]:
+                    self.delta[x] = self.delta.get(x, 0.0) + g * d
+        self.total = self.delta.get(wrt, 0.0) if self.n_paths else 0.0
+
+    @property
+    def nodes(self) -> set[Value]:
+        """Every node on some path from output to wrt (both included when connected)."""
+        if not self.n_paths:
+            return set()
+        return {*self.edges, self.wrt}
+
+    def paths(self) -> Iterator[list[tuple[Value, float]]]:
+        """Each path as its edges [(node reached, local derivative), ...], depth first.
+
+        The list is reused between paths: copy it to keep one.
+        """
+        if self.output is self.wrt:
+            yield []
+            return
+        stack: list[tuple[Value, int]] = [(self.output, 0)]
+        trail: list[tuple[Value, float]] = []
+        while stack:
+            node, i = stack.pop()
+            del trail[len(stack):]  # the trail reaches node: one edge per stack entry below it
+            edges = self.edges.get(node, ())
+            if i < len(edges):
+                stack.append((node, i + 1))
+                x, d = edges[i]
+                trail.append((x, d))
+                if x is self.wrt:
+                    yield trail
+                    trail.pop()
+                else:
+                    stack.append((x, 0))
+
+    def nearest_labelled_users(self) -> dict[Value, float]:
+        """{P: ∂P/∂wrt} for the labelled nodes P first met going up from wrt (the output
+        counts as labelled); unlabelled nodes between are multiplied through."""
+        users: dict[Value, list[tuple[Value, float]]] = {}
+        for node, edges in self.edges.items():
+            for x, d in edges:
+                users.setdefault(x, []).append((node, d))
+        found: dict[Value, float] = {}
+        stack = [(self.wrt, 1.0)]
+        while stack:
+            node, product = stack.pop()
+            for user, d in users.get(node, []):
+                if user.label or user is self.output:
+                    found[user] = found.get(user, 0.0) + product * d
+                else:
+                    stack.append((user, product * d))
+        return found

@@ -53,5 +53,5 @@ def spirals(
 def _check(n: object, least: int, noise: object, where: str) -> None:
     if isinstance(n, bool) or not isinstance(n, int) or n < least:
         raise ValueError(f"{where}: the number of points must be an int >= {least}, not {n!r}")
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not noise >= 0:
-        raise ValueError(f"{where}: noise must be a number >= 0, not {noise!r}")
+    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < math.inf:
+        raise ValueError(f"{where}: noise must be a finite number >= 0, not {noise!r}")

@@ -63,6 +63,7 @@ class Neuron(Module):
         self.w = [Value(_draw(init, nin, nout, rng), label=f"w[{layer}][{j},{i}]") for i in range(nin)]
         self.b = Value(0.0, label=f"b[{layer}][{j}]")
         self._act = ACTIVATIONS[activation]
+        self._last: tuple[Value, Value] | None = None  # (net, out) of the latest forward pass
         self.name_as(f"[{layer},{j}]")
 
     def name_as(self, name: str) -> None:
@@ -82,10 +83,17 @@ class Neuron(Module):
         return net
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
-        out = self._act(self.net(x))
-        if out.label == "":  # "linear" returns the net node itself: keep its label
+        net = self.net(x)
+        out = self._act(net)
+        if out is not net:  # "linear" returns the net node itself: it keeps its label
             out.label = self._out_label
+        self._last = (net, out)
         return out
+
+    @property
+    def name(self) -> str:
+        """The neuron's name in labels: "[1,0]" by default, or a document's "n3"."""
+        return self._net_label[3:].lstrip("_")
 
     def __repr__(self) -> str:
         return f"Neuron({len(self.w)}, {self.activation!r})"
@@ -128,10 +136,11 @@ class Layer(Module):
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
         """The layer's outputs: a list, or a single Value when the layer has one neuron."""
         if self.activation == "softmax":
-            probs = softmax([n.net(x) for n in self.neurons])
-            for n, p in zip(self.neurons, probs):
+            nets = [n.net(x) for n in self.neurons]
+            out = softmax(nets)
+            for n, net, p in zip(self.neurons, nets, out):
                 p.label = n._out_label
-            out = probs
+                n._last = (net, p)
         else:
             out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
@@ -171,6 +180,7 @@ class MLP(Module):
             if act in LAYER_ACTIVATIONS:
                 raise ValueError(f"MLP: {act!r} on hidden layer {k}; it is for the output layer only")
         rng = random.Random(seed)
+        self._last_inputs: list[Value | float] = []  # the latest forward pass's input, for views
         sizes = [nin, *nouts]
         self.layers = [
             Layer(sizes[k], sizes[k + 1], activations[k], init=init, rng=rng, index=k)
@@ -183,10 +193,11 @@ class MLP(Module):
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
         """Forward pass; ``x`` is a list of numbers or Values of length ``nin``."""
-        if isinstance(x, (Value, int, float)) or not isinstance(x, Sequence):
+        if isinstance(x, (Value, int, float, str, bytes)) or not isinstance(x, Sequence):
             raise TypeError(f"MLP: the input must be a list of {self.nin} numbers, not {x!r}")
         if len(x) != self.nin:
             raise ValueError(f"MLP: expected {self.nin} inputs, got {len(x)}")
+        self._last_inputs = list(x)
         out: Value | list[Value] = list(x)  # type: ignore[arg-type]
         for layer in self.layers:
             out = layer(out if isinstance(out, list) else [out])
@@ -205,6 +216,12 @@ class MLP(Module):
         if len(weights) != len(biases) or not weights:
             raise ValueError(f"from_weights: {len(weights)} weight matrices but {len(biases)} bias "
                              "vectors; give one of each per layer")
+        for k, (W, B) in enumerate(zip(weights, biases)):
+            if not _is_list(W) or not W or not all(_is_list(row) and row for row in W):
+                raise ValueError(f"from_weights: weights[{k}] must be a non-empty list of rows "
+                                 "(weights[l][j][i] is the weight from input i to neuron j of layer l)")
+            if not _is_list(B):
+                raise ValueError(f"from_weights: biases[{k}] must be a list of numbers, one per neuron")
         nouts = [len(w) for w in weights]
         nin = len(weights[0][0]) if weights[0] else 0
         model = cls(nin, nouts, activations)
@@ -236,6 +253,9 @@ class MLP(Module):
         if unknown:
             raise KeyError(f"rename: no parameter named {', '.join(map(repr, unknown))}")
         for key, label in names.items():
+            if not isinstance(label, str):
+                raise TypeError(f"rename: the new label for {key!r} must be a str, not {label!r}")
+        for key, label in names.items():
             by_key[key].label = label
 
     def name_neurons(self, names: Sequence[Sequence[str]]) -> None:
@@ -255,7 +275,11 @@ class MLP(Module):
                f"{[layer.activation for layer in self.layers]})"
 
 
+def _is_list(x: object) -> bool:
+    return isinstance(x, Sequence) and not isinstance(x, (str, bytes))
+
+
 def _number(x: object, where: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise TypeError(f"from_weights: {where} must be a number, not {x.__class__.__name__} ({x!r})")
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+        raise TypeError(f"from_weights: {where} must be a finite number, not {x.__class__.__name__} ({x!r})")
     return float(x)

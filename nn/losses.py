@@ -97,8 +97,10 @@ def _label(t: Any, allowed: tuple[float, ...], name: str) -> float:
 def binary_cross_entropy(outputs: Any, targets: Any, from_logits: bool = False) -> Value:
     """BCE = −[t·log p + (1 − t)·log(1 − p)] for a probability p and a target t in [0, 1].
 
-    With ``from_logits=True`` the output is a logit z (p = σ(z)) and the loss is computed as
-    max(z, 0) − z·t + log(1 + e^−|z|), which never overflows and never takes log(0).
+    A term whose weight is 0 is left out (0·log 0 = 0, the limit), so a perfect prediction
+    costs 0, not nan. With ``from_logits=True`` the output is a logit z (p = σ(z)) and the
+    loss is softplus(z) − z·t, with softplus(z) = log(1 + e^z) computed as z + log(1 + e^−z)
+    for z ≥ 0: it never overflows, never takes log(0), and is smooth at z = 0.
     """
     def one(out: Any, t: Any) -> Value:
         if not isinstance(out, Value):
@@ -106,7 +108,12 @@ def binary_cross_entropy(outputs: Any, targets: Any, from_logits: bool = False) 
         if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0.0 <= t <= 1.0:
             raise ValueError(f"binary_cross_entropy: a target must be a number in [0, 1], not {t!r}")
         if from_logits:
-            return out.relu() - out * t + ((-abs(out)).exp() + 1.0).log()
+            softplus = out + ((-out).exp() + 1.0).log() if out.data >= 0 else (out.exp() + 1.0).log()
+            return softplus - out * t
+        if t == 1:
+            return -out.log()
+        if t == 0:
+            return -(1.0 - out).log()
         return -(t * out.log() + (1.0 - t) * (1.0 - out).log())
 
     return _one_or_batch(one, "binary_cross_entropy", outputs, targets)

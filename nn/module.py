@@ -54,7 +54,7 @@ class Module:
         return {name: p.data for name, p in self.named_parameters()}
 
     def load_state_dict(self, state: Mapping[str, object], source: str = "state dict") -> None:
-        """Set every parameter from ``state``; all names must match and all values be numbers.
+        """Set every parameter from ``state``; all names must match, all values be finite numbers.
 
         Everything is checked before anything is set: on any error (a missing or unexpected
         name, a value that is not a real number) the model is left unchanged, and the error
@@ -79,7 +79,12 @@ class Module:
             v = state[name]
             if isinstance(v, bool) or not isinstance(v, (int, float)):
                 raise TypeError(f"{source}: {name} must be a number, not {v.__class__.__name__} ({v!r})")
-            values[name] = float(v)
+            try:
+                values[name] = float(v)
+            except OverflowError:
+                raise ValueError(f"{source}: {name} is an int too large for a float") from None
+            if not math.isfinite(values[name]):
+                raise ValueError(f"{source}: {name} is {v!r}; parameters must be finite")
         for name, p in params.items():
             p.data = values[name]
 

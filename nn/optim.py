@@ -34,6 +34,9 @@ class Optimizer:
             if not p.is_leaf:
                 raise ValueError(f"{self.__class__.__name__}: parameter {i} ({p!r}) is computed by "
                                  f"op '{p.op}'; only leaves can be optimized")
+        if len({id(p) for p in self.params}) != len(self.params):
+            raise ValueError(f"{self.__class__.__name__}: a parameter appears twice in the list; "
+                             "it would be updated twice per step")
 
     def zero_grad(self) -> None:
         for p in self.params:
@@ -72,6 +75,8 @@ class Adam(Optimizer):
     ) -> None:
         super().__init__(params)
         self.lr = _positive(lr, "Adam: lr")
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"Adam: betas must be a pair (beta1, beta2), not {betas!r}")
         b1, b2 = betas
         for b, name in ((b1, "betas[0]"), (b2, "betas[1]")):
             if _positive(b, f"Adam: {name}", allow_zero=True) >= 1:

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
-from autograd import Value
+from autograd import Value, vsum
 
 from .module import Module
 from .optim import SGD, Optimizer
@@ -33,8 +33,8 @@ def fit(
 ) -> list[float]:
     """Train ``model`` on (X, y) and return the mean loss of each epoch.
 
-    Each step: forward a batch, ``loss(outputs, targets)`` (+ ``l2``·Σp²), zero the
-    gradients, backward, ``optimizer.step()`` (SGD with ``lr`` by default). ``batch_size``
+    Each step: the batch's mean of ``loss(model(x), target)`` per sample (+ ``l2``·Σp²), zero
+    the gradients, backward, ``optimizer.step()`` (SGD with ``lr`` by default). ``batch_size``
     None means the full batch; mini-batches are drawn in a seeded shuffled order. The
     progress bar goes to ``stream`` (stderr) when it is a terminal, or when ``progress=True``.
     """
@@ -59,8 +59,7 @@ def fit(
         total = 0.0
         for first in range(0, len(X), size):
             batch = order[first:first + size]
-            outputs = [model(X[i]) for i in batch]
-            E = loss(outputs, [y[i] for i in batch])
+            E = vsum([loss(model(X[i]), y[i]) for i in batch]) * (1.0 / len(batch))
             if l2:
                 E = E + l2 * sum(p * p for p in params)
             opt.zero_grad()

@@ -1,0 +1,147 @@
+"""The expression graph as a picture: every value, every op, every local derivative.
+
+``draw(E)`` returns a ``graphviz.Digraph``, which shows inline in Jupyter and renders with
+``render(graph, "e.svg")``. Legend:
+
+- a box per Value: its label, ``data`` and ``grad``;
+- an ellipse per op between its inputs and its result, with plain-number operands (the 2 in
+  ``x * 2``) as small grey numbers;
+- on each edge from an input to an op, the local derivative ∂result/∂input, the number the
+  chain rule multiplies;
+- with ``highlight=w``, every path from the output down to ``w`` in red, each Value on the
+  way showing ∂output/∂value: the product of the local derivatives above it.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+
+import graphviz
+
+from .explain import number
+from .graph import PathSet, constants, inputs, local_grads, topological_order
+from .value import Value
+
+RANKDIRS = ("LR", "TB", "RL", "BT")
+FORMATS = ("svg", "png", "pdf")
+HIGHLIGHT = "#d62728"
+
+
+class RenderError(RuntimeError):
+    """A diagram could not be rendered; the message says why and what to do."""
+
+
+def _value_label(v: Value, digits: int, delta: float | None, out: str) -> str:
+    rows = []
+    if v.label:
+        rows.append(f"<b>{html.escape(v.label)}</b>")
+    rows.append(f"data {html.escape(number(v.data, digits))}")
+    rows.append(f"grad {html.escape(number(v.grad, digits))}")
+    if delta is not None:
+        text = html.escape(f"∂{out}/∂· {number(delta, digits)}")
+        rows.append(f'<font color="{HIGHLIGHT}">{text}</font>')
+    cells = "".join(f"<tr><td>{r}</td></tr>" for r in rows)
+    return f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{cells}</table>>'
+
+
+def draw(
+    output: Value,
+    highlight: Value | None = None,
+    *,
+    rankdir: str = "LR",
+    digits: int = 4,
+    show_constants: bool = True,
+    max_nodes: int = 500,
+) -> graphviz.Digraph:
+    """The graph that computed ``output``, as a ``graphviz.Digraph`` (see the module doc).
+
+    ``rankdir`` is "LR" (inputs on the left) or "TB" (top down), ``digits`` the significant
+    digits shown, ``show_constants=False`` hides plain-number operands. A graph of more than
+    ``max_nodes`` Values is refused with a ValueError: such a picture is unreadable (draw a
+    smaller expression, or a network with ``nn.view``).
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"draw: output must be a Value, not {type(output).__name__}")
+    if highlight is not None and not isinstance(highlight, Value):
+        raise TypeError(f"draw: highlight must be a Value, not {type(highlight).__name__}")
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"draw: rankdir must be one of {', '.join(RANKDIRS)}, not {rankdir!r}")
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+        raise ValueError(f"draw: digits must be an int from 1 to 17, not {digits!r}")
+    order = topological_order(output)
+    values: dict[Value, str] = {}
+    for node in order:
+        for x in inputs(node):
+            values.setdefault(x, f"v{len(values)}")
+    for node in order or [output]:
+        values.setdefault(node, f"v{len(values)}")
+    if len(values) > max_nodes:
+        raise ValueError(
+            f"draw: the graph has {len(values)} values, more than max_nodes={max_nodes}; a picture "
+            "that size is unreadable. Draw a smaller expression, pass a larger max_nodes, or "
+            "draw a network with nn.view.draw_network"
+        )
+    on_path: set[Value] = set()
+    delta: dict[Value, float] = {}
+    if highlight is not None:
+        paths = PathSet(output, highlight)
+        on_path, delta = paths.nodes, paths.delta
+
+    g = graphviz.Digraph("chainrule", graph_attr={"rankdir": rankdir, "fontname": "Helvetica"},
+                         node_attr={"fontname": "Helvetica", "fontsize": "11"},
+                         edge_attr={"fontname": "Helvetica", "fontsize": "10"})
+    for v, name in values.items():
+        hot = v in on_path
+        label = _value_label(v, digits, delta.get(v) if hot else None, output.label or "out")
+        g.node(name, label, shape="box", style="rounded", color=HIGHLIGHT if hot else "black",
+               penwidth="2" if hot else "1")
+    for node in order:
+        op_id = values[node] + "_op"
+        hot = node in on_path
+        color = HIGHLIGHT if hot else "black"
+        g.node(op_id, node.op, shape="ellipse", color=color, fontcolor=color)
+        g.edge(op_id, values[node], color=color)
+        for x, d in zip(inputs(node), local_grads(node)):
+            edge_hot = hot and x in on_path
+            edge_color = HIGHLIGHT if edge_hot else "black"
+            g.edge(values[x], op_id, label=number(d, digits), color=edge_color, fontcolor=edge_color,
+                   penwidth="2" if edge_hot else "1")
+        if show_constants:
+            for k, c in enumerate(constants(node)):
+                const_id = f"{op_id}_c{k}"
+                g.node(const_id, number(c, digits), shape="plaintext", fontcolor="grey40")
+                g.edge(const_id, op_id, color="grey60", arrowsize="0.5")
+    return g
+
+
+def render(graph: graphviz.Digraph, path: str | os.PathLike[str], format: str = "svg") -> Path:
+    """Render ``graph`` to ``path`` (its suffix set to ``format``: svg, png or pdf).
+
+    Without Graphviz's ``dot`` program the DOT source is saved beside ``path`` anyway (as
+    ``.gv``) and a RenderError says what to install.
+    """
+    if format not in FORMATS:
+        raise ValueError(f"render: format must be one of {', '.join(FORMATS)}, not {format!r}")
+    if not isinstance(graph, graphviz.Digraph):
+        raise TypeError(f"render: expected a graphviz.Digraph (from draw), not {type(graph).__name__}")
+    out = Path(path).with_suffix("." + format)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    source = out.with_suffix(".gv")
+    try:
+        graph.render(filename=source, outfile=out, format=format, cleanup=True, quiet=True)
+    except graphviz.ExecutableNotFound:
+        source.write_text(graph.source, encoding="utf-8")
+        raise RenderError(
+            f"cannot draw {out}: Graphviz's `dot` program is not installed (the Python package "
+            f"alone cannot render). The DOT source is saved in {source}. Install Graphviz - "
+            "Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz; conda: "
+            f"conda install graphviz - then render again, or run: dot -T{format} {source} -o {out}"
+        ) from None
+    except graphviz.CalledProcessError as e:
+        source.write_text(graph.source, encoding="utf-8")
+        stderr = e.stderr or b""
+        detail = stderr.decode(errors="replace").strip() if isinstance(stderr, bytes) else str(stderr)
+        raise RenderError(f"Graphviz failed to draw {out} (DOT source in {source}): {detail}") from None
+    return out

@@ -1,0 +1,293 @@
+"""Chain-rule derivations, written out as the documents write them, with the engine's numbers.
+
+``explain(E, w16)`` gives
+
+    ∂E/∂w16 = ∂E/∂out_n9 · ∂out_n9/∂net_n9 · ∂net_n9/∂w16
+            = 0.7935 · 0.1579 · 0.0197
+            = 0.002468
+
+Factors are taken between *labelled* nodes: the local derivatives along unlabelled
+intermediate nodes (``ops`` granularity) are multiplied into the factor between the nearest
+labelled ones. Every path from the output down to ``wrt`` is a term of the sum; when there
+are more than ``max_paths``, the "delta" form is used instead: ∂E/∂w = Σ ∂E/∂P · ∂P/∂w over
+the nearest labelled nodes P above w, with ∂E/∂P (the δ of P) computed exactly. The total is
+computed by the same reverse sweep as ``backward``, so it equals ``wrt.grad`` after one
+``output.backward()``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from .graph import PathSet
+from .value import Value
+
+FORMS = ("auto", "paths", "delta")
+
+
+@dataclass(frozen=True)
+class Factor:
+    """∂top/∂bottom between two labelled nodes: the product of the local derivatives between."""
+
+    top: Value
+    bottom: Value
+    value: float
+
+
+@dataclass(frozen=True)
+class Term:
+    """One product of factors: a path from the output to ``wrt`` (or, in the delta form,
+    ∂E/∂P · ∂P/∂w for one labelled node P)."""
+
+    factors: tuple[Factor, ...]
+
+    @property
+    def value(self) -> float:
+        return math.prod(f.value for f in self.factors)
+
+
+def _name(v: Value, fallback: str) -> str:
+    return v.label or fallback
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """∂output/∂wrt as a sum of products of named factors; ``str()`` is the plain-text form."""
+
+    output: Value
+    wrt: Value
+    form: str  # "paths" or "delta"
+    terms: tuple[Term, ...]
+    n_terms: int  # all paths (or labelled parents), listed or not
+    total: float
+    digits: int = 4
+
+    @property
+    def omitted(self) -> int:
+        return self.n_terms - len(self.terms)
+
+    def _names(self) -> tuple[str, str]:
+        return _name(self.output, "output"), _name(self.wrt, "wrt")
+
+    def _symbolic(self, term: Term, frac: str) -> str:
+        out, wrt = self._names()
+        return " · ".join(
+            frac.format(_name(f.top, out), _name(f.bottom, wrt)) for f in term.factors
+        )
+
+    def _numeric(self, term: Term, fmt: str = "{}") -> str:
+        return " · ".join(fmt.format(number(f.value, self.digits)) for f in term.factors)
+
+    def text(self) -> str:
+        """The derivation in plain Unicode text, one line per path (or δ term)."""
+        out, wrt = self._names()
+        head = f"∂{out}/∂{wrt} = "
+        if self.n_terms == 0:
+            return f"{head}0   ({wrt} does not reach {out}: no path between them)"
+        pad = " " * (len(head) - 2)
+        lines = []
+        for i, t in enumerate(self.terms):
+            lines.append((head if i == 0 else pad + "+ ") + self._symbolic(t, "∂{}/∂{}"))
+        lines += [(pad + "= " if i == 0 else pad + "+ ") + self._numeric(t) for i, t in enumerate(self.terms)]
+        if self.omitted:
+            lines.append(f"{pad}+ … {self.omitted} more {'paths' if self.form == 'paths' else 'terms'}")
+        if len(self.terms) > 1 or self.omitted:
+            lines.append(pad + "= " + " + ".join(number(t.value, self.digits) for t in self.terms)
+                         + (" + …" if self.omitted else ""))
+        lines.append(pad + "= " + number(self.total, self.digits))
+        return "\n".join(lines)
+
+    __str__ = text
+
+    def latex(self) -> str:
+        """The derivation as a LaTeX ``aligned`` block (math mode)."""
+        out, wrt = self._names()
+        frac = r"\frac{{\partial {}}}{{\partial {}}}"
+        lhs = frac.format(latex_name(out), latex_name(wrt))
+        if self.n_terms == 0:
+            return rf"\begin{{aligned}}{lhs} &= 0\end{{aligned}}"
+
+        def symbolic(t: Term) -> str:
+            return r" \cdot ".join(
+                frac.format(latex_name(_name(f.top, out)), latex_name(_name(f.bottom, wrt)))
+                for f in t.factors
+            )
+
+        def numeric(t: Term) -> str:
+            return r" \cdot ".join(latex_number(f.value, self.digits) for f in t.factors)
+
+        rows = [f"{lhs} &= " + r" \\ &\quad + ".join(symbolic(t) for t in self.terms)]
+        rows.append("&= " + r" \\ &\quad + ".join(numeric(t) for t in self.terms))
+        if self.omitted:
+            rows.append(rf"&\quad + \dots \text{{({self.omitted} more)}}")
+        rows.append("&= " + latex_number(self.total, self.digits))
+        return r"\begin{aligned}" + " \\\\\n".join(rows) + r"\end{aligned}"
+
+    def markdown(self) -> str:
+        """The derivation as Markdown: a display-math block (``$$ … $$``) with the LaTeX."""
+        return "$$\n" + self.latex() + "\n$$"
+
+
+def number(x: float, digits: int = 4) -> str:
+    """``x`` to ``digits`` significant digits, as the documents print numbers."""
+    return f"{x:.{digits}g}"
+
+
+def latex_number(x: float, digits: int = 4) -> str:
+    text = number(x, digits)
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    return {"inf": r"\infty", "-inf": r"-\infty", "nan": r"\mathrm{NaN}"}.get(text, text)
+
+
+_BRACKETS = re.compile(r"([A-Za-z]+)((?:\[[^\]]*\])+)")
+_NAME_INDEX = re.compile(r"([A-Za-z]+)_?([A-Za-z]?\d+|[A-Za-z]\w*)?")
+
+
+def latex_name(label: str) -> str:
+    """A label as LaTeX: ``w16`` → ``w_{16}``, ``out_n9`` → ``\\mathrm{out}_{n_{9}}``,
+    ``w[2][1,0]`` → ``w^{[2]}_{1,0}``, ``net[2,1]`` → ``\\mathrm{net}_{2,1}``."""
+    m = _BRACKETS.fullmatch(label)
+    if m:
+        base, groups = m.groups()
+        parts = re.findall(r"\[([^\]]*)\]", groups)
+        sub = "_{" + parts[-1] + "}"
+        sup = "".join("^{[" + p + "]}" for p in parts[:-1])
+        return _base(base) + sup + sub
+    m = _NAME_INDEX.fullmatch(label)
+    if m:
+        base, index = m.groups()
+        if not index:
+            return _base(base)
+        letters, digits = re.fullmatch(r"([A-Za-z]*)(\d*)\w*", index).groups()  # type: ignore[union-attr]
+        if letters and digits and letters + digits == index:
+            index_tex = f"{letters}_{{{digits}}}"
+        else:
+            index_tex = index.replace("_", r"\_")
+        return f"{_base(base)}_{{{index_tex}}}"
+    return r"\mathrm{" + re.sub(r"([_%&#$^{}])", r"\\\1", label) + "}"
+
+
+def _base(name: str) -> str:
+    return name if len(name) == 1 else r"\mathrm{" + name + "}"
+
+
+def explain(
+    output: Value,
+    wrt: Value,
+    *,
+    digits: int = 4,
+    max_paths: int = 12,
+    form: str = "auto",
+) -> Explanation:
+    """∂output/∂wrt written as the chain rule: one term per path, or the δ form.
+
+    ``form``: "paths" lists the paths (at most ``max_paths``, saying how many are left
+    out), "delta" writes Σ ∂output/∂P · ∂P/∂wrt over the nearest labelled nodes P above
+    ``wrt``, and "auto" (the default) uses "paths" unless there are more than ``max_paths``.
+    The total is exact either way. ``digits`` is the number of significant digits shown.
+    """
+    if not isinstance(output, Value) or not isinstance(wrt, Value):
+        raise TypeError(f"explain: output and wrt must be Values, not "
+                        f"{type(output).__name__} and {type(wrt).__name__}")
+    if form not in FORMS:
+        raise ValueError(f"explain: form must be one of {', '.join(FORMS)}, not {form!r}")
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+        raise ValueError(f"explain: digits must be an int from 1 to 17, not {digits!r}")
+    if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 1:
+        raise ValueError(f"explain: max_paths must be a positive int, not {max_paths!r}")
+    ps = PathSet(output, wrt)
+    if ps.n_paths == 0:
+        return Explanation(output, wrt, "paths", (), 0, 0.0, digits)
+    if form == "delta" or (form == "auto" and ps.n_paths > max_paths):
+        terms = _delta_terms(ps)
+        return Explanation(output, wrt, "delta", tuple(terms), len(terms), ps.total, digits)
+    listed = tuple(itertools.islice(_paths(ps), max_paths))
+    return Explanation(output, wrt, "paths", listed, ps.n_paths, ps.total, digits)
+
+
+def _paths(ps: PathSet) -> Iterator[Term]:
+    """Every path of ``ps`` as a Term: its edges grouped into factors between labelled nodes."""
+    for trail in ps.paths():
+        factors = []
+        top, product = ps.output, 1.0
+        for node, d in trail:
+            product *= d
+            if node.label or node is ps.wrt:
+                factors.append(Factor(top, node, product))
+                top, product = node, 1.0
+        yield Term(tuple(factors) or (Factor(ps.output, ps.wrt, 1.0),))  # output is wrt
+
+
+def _delta_terms(ps: PathSet) -> list[Term]:
+    """Σ ∂output/∂P · ∂P/∂wrt over the nearest labelled nodes P above wrt."""
+    return [
+        Term((Factor(ps.output, parent, ps.delta[parent]), Factor(parent, ps.wrt, local)))
+        for parent, local in ps.nearest_labelled_users().items()
+    ]
+
+
+@dataclass(frozen=True)
+class UpdateRow:
+    label: str
+    value: float
+    grad: float
+    new_value: float
+
+
+@dataclass(frozen=True)
+class UpdateTable:
+    """Each parameter's value, ∂E/∂p and its value after one gradient-descent step."""
+
+    rows: tuple[UpdateRow, ...]
+    lr: float
+    digits: int = 6
+
+    def _cells(self) -> list[tuple[str, str, str, str]]:
+        n = self.digits
+        return [(r.label, number(r.value, n), number(r.grad, n), number(r.new_value, n)) for r in self.rows]
+
+    def text(self) -> str:
+        head = ("parameter", "value", "∂E/∂p", f"after p − {number(self.lr, self.digits)}·∂E/∂p")
+        rows = [head, *self._cells()]
+        widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        return "\n".join(
+            "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
+            for r in rows
+        )
+
+    __str__ = text
+
+    def markdown(self) -> str:
+        lines = [f"| parameter | value | ∂E/∂p | after p − {number(self.lr, self.digits)}·∂E/∂p |",
+                 "|---|---:|---:|---:|"]
+        lines += [f"| ${latex_name(label)}$ | {v} | {g} | {new} |" for label, v, g, new in self._cells()]
+        return "\n".join(lines)
+
+    def latex(self) -> str:
+        body = " \\\\\n".join(
+            f"{latex_name(label)} & {v} & {g} & {new}" for label, v, g, new in self._cells()
+        )
+        lr = latex_number(self.lr, self.digits)
+        head = rf"p & \text{{value}} & \partial E/\partial p & p - {lr}\,\partial E/\partial p"
+        return r"\begin{array}{lrrr}" + head + r" \\ \hline" + "\n" + body + r"\end{array}"
+
+
+def update_table(params: Iterable[Value], lr: float, *, digits: int = 6) -> UpdateTable:
+    """The documents' "updated weights" list: p, ∂E/∂p (from the last backward) and p − lr·∂E/∂p.
+
+    It only shows the step; it changes nothing (an optimizer does the update).
+    """
+    rows = []
+    for i, p in enumerate(params):
+        if not isinstance(p, Value):
+            raise TypeError(f"update_table: parameter {i} is a {type(p).__name__}, not a Value")
+        rows.append(UpdateRow(p.label or f"p{i}", p.data, p.grad, p.data - lr * p.grad))
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr):
+        raise ValueError(f"update_table: lr must be a finite number, not {lr!r}")
+    return UpdateTable(tuple(rows), float(lr), digits)
