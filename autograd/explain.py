@@ -92,7 +92,9 @@ class Explanation:
         lines = []
         for i, t in enumerate(self.terms):
             lines.append((head if i == 0 else pad + "+ ") + self._symbolic(t, "∂{}/∂{}"))
-        lines += [(pad + "= " if i == 0 else pad + "+ ") + self._numeric(t) for i, t in enumerate(self.terms)]
+        if any(len(t.factors) > 1 for t in self.terms) or len(self.terms) > 1:
+            lines += [(pad + "= " if i == 0 else pad + "+ ") + self._numeric(t)
+                      for i, t in enumerate(self.terms)]
         if self.omitted:
             lines.append(f"{pad}+ … {self.omitted} more {'paths' if self.form == 'paths' else 'terms'}")
         if len(self.terms) > 1 or self.omitted:
