@@ -11,6 +11,7 @@ from .draw import RenderError, draw, render
 from .explain import Explanation, UpdateTable, explain, update_table
 from .graph import leaves, topological_order
 from .modes import detect_anomaly, is_recording, no_grad
+from .tape import Tape, TapeMismatch, trace
 from .value import Value, dot, vsum
 
 __all__ = [
@@ -18,6 +19,8 @@ __all__ = [
     "GradcheckResult",
     "GradcheckRow",
     "RenderError",
+    "Tape",
+    "TapeMismatch",
     "UpdateTable",
     "Value",
     "backward",
@@ -32,6 +35,7 @@ __all__ = [
     "numerical_grad",
     "render",
     "topological_order",
+    "trace",
     "update_table",
     "vsum",
     "zero_grad",

@@ -1,6 +1,9 @@
 """Reverse mode: the chain rule, applied once per node along a topological order.
 
 For each node, from the output back to the leaves, ``input.grad += node.grad · ∂node/∂input``.
+A node whose gradient is exactly 0 passes nothing on (0 times a finite partial is 0), so a
+dead ReLU's whole branch costs nothing; an infinite partial under a zero gradient therefore
+gives 0, where PyTorch would give 0·∞ = nan.
 The loop is generated from the op table's formulas (``ops.Op.partials``, see ``codegen``):
 one branch per op with its partials inlined, because this is the hot path of every training
 step. The calculus is still defined once, in ``ops``; ``print(backprop.SOURCE)`` shows it.

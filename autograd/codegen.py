@@ -16,48 +16,116 @@ from typing import Any
 
 from . import ops
 
-# Where an op's operands x and y come from, per operand layout (see ops.UNARY etc.).
-_OPERANDS = {
-    ops.BINARY: {"x": "a._data", "y": "b._data"},
-    ops.UNARY: {"x": "a._data", "y": "node._b"},
-    ops.CONST_LEFT: {"x": "node._b", "y": "a._data"},
-}
 
-
-def _inline(expr: str) -> str:
+def inline(expr: str) -> str:
     """A formula as an operand of ``*`` or ``+=``."""
     return expr if expr.replace("_", "").replace(".", "").isalnum() else f"({expr})"
 
 
-def backward_source(node_ops: tuple[ops.Op, ...]) -> str:
-    """``_propagate(order)``: for each node, last first, push ``grad · partial`` to its inputs."""
+# The NARY test (a neuron's dot) comes after this many ops, the most frequent (ops.NODE_OPS);
+# on a tape, where dot nodes are most of a network's, it comes first.
+NARY_AFTER = 7
+
+
+class Dialect:
+    """How generated loops read and write one kind of storage: graph nodes, or a flat tape.
+
+    ``operands[kind]`` says where x and y come from for each operand layout, ``target``
+    where the gradient of operand slot "a" or "b" accumulates, ``select`` how to test for op
+    number i, and ``head`` the loop that sets ``op``, ``g``, ``a`` and ``b`` for each node.
+    """
+
+    def __init__(self, head: list[str], select: str, select_nary: str, operands: dict[int, dict[str, str]],
+                 out: str, target: str, nary: list[str]) -> None:
+        self.head, self.select, self.select_nary, self.operands = head, select, select_nary, operands
+        self.out, self.target, self.nary = out, target, nary
+
+
+GRAPH = Dialect(
+    head=["    for node in reversed(order):", "        g = node._grad",
+          "        if not g:  # 0 · (finite partial) adds nothing: skip dead branches",
+          "            continue", "        op = node._op", "        a = node._a"],
+    select="op is OP{i}",
+    select_nary="op.kind == {nary}",
+    operands={
+        ops.BINARY: {"x": "a._data", "y": "b._data", "b": "node._b"},
+        ops.UNARY: {"x": "a._data", "y": "node._b"},
+        ops.CONST_LEFT: {"x": "node._b", "y": "a._data"},
+    },
+    out="node._data",
+    target="{slot}._grad",
+    nary=["for x, d in zip(a, op.dn(node._data, operand_data(a))):",
+          "    if type(x) is not float:",
+          "        x._grad += g * d"],
+)
+
+TAPE = Dialect(
+    head=["    for i in range(len(code) - 1, -1, -1):", "        s = first + i", "        g = grads[s]",
+          "        if not g:", "            continue", "        op = code[i]", "        a = A[i]"],
+    select="op == {i}",
+    select_nary="op >= {n}",
+    operands={
+        ops.BINARY: {"x": "vals[a]", "y": "vals[b]", "b": "B[i]"},
+        ops.UNARY: {"x": "vals[a]", "y": "B[i]"},
+        ops.CONST_LEFT: {"x": "B[i]", "y": "vals[a]"},
+    },
+    out="vals[s]",
+    target="grads[{slot}]",
+    nary=["gather, slots = a",
+          "for o, d in zip(slots, OPS[op].dn(vals[s], gather(vals))):",
+          "    grads[o] += g * d"],
+)
+
+
+def backward_source(node_ops: tuple[ops.Op, ...], dialect: Dialect = GRAPH, name: str = "_propagate",
+                    params: str = "order", nary_after: int = NARY_AFTER) -> str:
+    """A loop that, for each node from the last to the first, adds ``grad · partial`` to the
+    gradient of each of its operands; op number i of ``node_ops`` is ``OPS[i]``."""
     bound = ", ".join(f"OP{i}=OPS[{i}]" for i in range(len(node_ops)))
-    lines = [
-        f"def _propagate(order, {bound}):",
-        "    for node in reversed(order):",
-        "        op = node._op",
-        "        g = node._grad",
-    ]
+    lines = [f"def {name}({params}, {bound}):", *dialect.head]
     for i, op in enumerate(node_ops):
+        if i == nary_after:
+            test = dialect.select_nary.format(nary=ops.NARY, n=len(node_ops))
+            lines.append(f"        {'elif' if i else 'if'} {test}:  # NARY")
+            lines += ["            " + line for line in dialect.nary]
         pushes = [("a", op.partials[0])] + ([("b", op.partials[1])] if op.kind == ops.BINARY else [])
         used = set().union(*(ops.names(d) for _, d in pushes))
-        lines.append(f"        {'elif' if i else 'if'} op is OP{i}:  # {op.name}: {op.formula}")
-        lines.append("            a = node._a")
+        test = dialect.select.format(i=i)
+        lines.append(f"        {'elif' if i or nary_after == 0 else 'if'} {test}:  # {op.name}: {op.formula}")
+        load = {**dialect.operands[op.kind], "out": dialect.out}
         if op.kind == ops.BINARY:
-            lines.append("            b = node._b")
-        load = {**_OPERANDS[op.kind], "out": "node._data"}
+            lines.append(f"            b = {load['b']}")
         lines += [f"            {v} = {load[v]}" for v in ("x", "y", "out") if v in used]
         for slot, d in pushes:
             # Exact shortcuts: g * 1.0 == g, and s + g * -1.0 == s - g, for every float.
-            update = {"1.0": "+= g", "-1.0": "-= g"}.get(d, f"+= g * {_inline(d)}")
-            lines.append(f"            {slot}._grad {update}")
-    lines += [
-        "        else:  # NARY: every partial from one call",
-        "            a = node._a",
-        "            for x, d in zip(a, op.dn(node._data, operand_data(a))):",
-        "                if type(x) is not float:",
-        "                    x._grad += g * d",
-    ]
+            update = {"1.0": "+= g", "-1.0": "-= g"}.get(d, f"+= g * {inline(d)}")
+            lines.append(f"            {dialect.target.format(slot=slot)} {update}")
+    return "\n".join(lines) + "\n"
+
+
+# The tape's forward loop iterates zip(code, A, B): b is the second slot or the constant.
+FORWARD_OPERANDS = {
+    ops.BINARY: {"x": "vals[a]", "y": "vals[b]"},
+    ops.UNARY: {"x": "vals[a]", "y": "b"},
+    ops.CONST_LEFT: {"x": "b", "y": "vals[a]"},
+}
+
+
+def tape_forward_source(node_ops: tuple[ops.Op, ...], nary_after: int = 0) -> str:
+    """The tape's forward loop: append each node's value, computed by its op's formula."""
+    bound = ", ".join(f"OP{i}=OPS[{i}]" for i in range(len(node_ops)))
+    lines = [f"def _tape_forward(vals, code, A, B, {bound}):",
+             "    append = vals.append",
+             "    for op, a, b in zip(code, A, B):"]
+    for i, op in enumerate(node_ops):
+        if i == nary_after:
+            lines.append(f"        {'elif' if i else 'if'} op >= {len(node_ops)}:  # NARY")
+            lines.append("            append(OPS[op].fn(a[0](vals)))  # a = (gather, slots)")
+        load = FORWARD_OPERANDS[op.kind]
+        used = ops.names(op.formula)
+        lines.append(f"        {'elif' if i or nary_after == 0 else 'if'} op == {i}:  # {op.name}")
+        lines += [f"            {v} = {load[v]}" for v in ("x", "y") if v in used]
+        lines.append(f"            append({op.formula})")
     return "\n".join(lines) + "\n"
 
 

@@ -40,7 +40,7 @@ def _value_label(v: Value, digits: int, delta: float | None, out: str) -> str:
     rows.append(f"data {html.escape(number(v.data, digits))}")
     rows.append(f"grad {html.escape(number(v.grad, digits))}")
     if delta is not None:
-        text = html.escape(f"∂{out}/∂· {number(delta, digits)}")
+        text = html.escape(f"∂{out}/∂{v.label or '·'} = {number(delta, digits)}")
         rows.append(f'<font color="{HIGHLIGHT}">{text}</font>')
     cells = "".join(f"<tr><td>{r}</td></tr>" for r in rows)
     return f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{cells}</table>>'
@@ -99,7 +99,7 @@ def draw(
                penwidth="2" if hot else "1")
     for node in order:
         op_id = values[node] + "_op"
-        hot = node in on_path
+        hot = node in on_path and node is not highlight  # the target's own op lies below it
         color = HIGHLIGHT if hot else "black"
         g.node(op_id, node.op, shape="ellipse", color=color, fontcolor=color)
         g.edge(op_id, values[node], color=color)

@@ -126,6 +126,9 @@ class Explanation:
         rows.append("&= " + r" \\ &\quad + ".join(numeric(t) for t in self.terms))
         if self.omitted:
             rows.append(rf"&\quad + \dots \text{{({self.omitted} more)}}")
+        if len(self.terms) > 1 or self.omitted:
+            rows.append("&= " + " + ".join(latex_number(t.value, self.digits) for t in self.terms)
+                        + (r" + \dots" if self.omitted else ""))
         rows.append("&= " + latex_number(self.total, self.digits))
         return r"\begin{aligned}" + " \\\\\n".join(rows) + r"\end{aligned}"
 
@@ -135,8 +138,8 @@ class Explanation:
 
 
 def number(x: float, digits: int = 4) -> str:
-    """``x`` to ``digits`` significant digits, as the documents print numbers."""
-    return f"{x:.{digits}g}"
+    """``x`` to ``digits`` significant digits, as the documents print numbers (0, never -0)."""
+    return f"{x + 0.0:.{digits}g}"  # -0.0 + 0.0 is 0.0
 
 
 def latex_number(x: float, digits: int = 4) -> str:
@@ -157,7 +160,7 @@ def latex_name(label: str) -> str:
     m = _BRACKETS.fullmatch(label)
     if m:
         base, groups = m.groups()
-        parts = re.findall(r"\[([^\]]*)\]", groups)
+        parts = [_escape(p) for p in re.findall(r"\[([^\]]*)\]", groups)]
         sub = "_{" + parts[-1] + "}"
         sup = "".join("^{[" + p + "]}" for p in parts[:-1])
         return _base(base) + sup + sub
@@ -172,7 +175,16 @@ def latex_name(label: str) -> str:
         else:
             index_tex = index.replace("_", r"\_")
         return f"{_base(base)}_{{{index_tex}}}"
-    return r"\mathrm{" + re.sub(r"([_%&#$^{}])", r"\\\1", label) + "}"
+    return r"\mathrm{" + _escape(label) + "}"
+
+
+_LATEX_SPECIALS = {"\\": r"\backslash{}", "^": r"\wedge{}", "~": r"\sim{}",
+                   **{c: "\\" + c for c in "_%&#${}"}}
+
+
+def _escape(text: str) -> str:
+    """Characters that mean something to LaTeX, made literal (for math mode)."""
+    return "".join(_LATEX_SPECIALS.get(c, c) for c in text)
 
 
 def _base(name: str) -> str:
@@ -206,9 +218,9 @@ def explain(
     ps = PathSet(output, wrt)
     if ps.n_paths == 0:
         return Explanation(output, wrt, "paths", (), 0, 0.0, digits)
-    if form == "delta" or (form == "auto" and ps.n_paths > max_paths):
+    if output is not wrt and (form == "delta" or (form == "auto" and ps.n_paths > max_paths)):
         terms = _delta_terms(ps)
-        return Explanation(output, wrt, "delta", tuple(terms), len(terms), ps.total, digits)
+        return Explanation(output, wrt, "delta", tuple(terms[:max_paths]), len(terms), ps.total, digits)
     listed = tuple(itertools.islice(_paths(ps), max_paths))
     return Explanation(output, wrt, "paths", listed, ps.n_paths, ps.total, digits)
 
@@ -285,11 +297,11 @@ def update_table(params: Iterable[Value], lr: float, *, digits: int = 6) -> Upda
 
     It only shows the step; it changes nothing (an optimizer does the update).
     """
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr):
+        raise ValueError(f"update_table: lr must be a finite number, not {lr!r}")
     rows = []
     for i, p in enumerate(params):
         if not isinstance(p, Value):
             raise TypeError(f"update_table: parameter {i} is a {type(p).__name__}, not a Value")
         rows.append(UpdateRow(p.label or f"p{i}", p.data, p.grad, p.data - lr * p.grad))
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr):
-        raise ValueError(f"update_table: lr must be a finite number, not {lr!r}")
     return UpdateTable(tuple(rows), float(lr), digits)

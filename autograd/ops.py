@@ -205,13 +205,23 @@ def ieee_sum(terms: Sequence[float]) -> float:
 
 def _dot(operands: Sequence[float]) -> float:
     """Σ wᵢ·xᵢ (+ b): operands are w₀…wₙ₋₁, x₀…xₙ₋₁ and, when their count is odd, b."""
-    n = len(operands) // 2
-    return ieee_sum([*map(mul, operands[:n], operands[n : 2 * n]), *operands[2 * n :]])
+    n = len(operands) >> 1
+    terms = [*map(mul, operands[:n], operands[n : n + n])]
+    if len(operands) & 1:
+        terms.append(operands[-1])
+    try:
+        return math.fsum(terms)
+    except (ValueError, OverflowError):  # see ieee_sum
+        return sum(terms)
 
 
 def _dot_partials(out: float, operands: Sequence[float]) -> list[float]:
-    n = len(operands) // 2
-    return [*operands[n : 2 * n], *operands[:n], *([1.0] * (len(operands) - 2 * n))]
+    """∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1."""
+    n = len(operands) >> 1
+    partials = [*operands[n : n + n], *operands[:n]]
+    if len(operands) & 1:
+        partials.append(1.0)
+    return partials
 
 
 # The fused weighted sum: a neuron's net input is one node, as the documents draw it.
@@ -223,12 +233,23 @@ BINARY_OPS = (ADD, SUB, MUL, DIV, POW)
 UNARY_OPS = (NEG, EXP, LOG, SQRT, TANH, SIGMOID, RELU, ABS)
 NARY_OPS = (DOT, SUM)
 
-# Every node op, most frequent first (the backward loop tests them in this order).
-NODE_OPS = tuple(
-    [
-        *BINARY_OPS,
-        *(op.with_constant for op in BINARY_OPS if op.with_constant),
-        *UNARY_OPS,
-        *(op.constant_left for op in BINARY_OPS if op.constant_left),
-    ]
+# Every node op, most frequent first: the generated loops test them in this order, with
+# the NARY test (a neuron's dot) after the first seven (see codegen.NARY_AFTER).
+def constant_forms(op: Op) -> tuple[Op, Op]:
+    """A binary op's forms with a plain-number operand: (x op c, c op x)."""
+    if op.with_constant is None or op.constant_left is None:
+        raise ValueError(f"{op!r} is not a binary op")
+    return op.with_constant, op.constant_left
+
+
+ADD_C, ADD_L = constant_forms(ADD)
+SUB_C, SUB_L = constant_forms(SUB)
+MUL_C, MUL_L = constant_forms(MUL)
+DIV_C, DIV_L = constant_forms(DIV)
+POW_C, POW_L = constant_forms(POW)
+NODE_OPS: tuple[Op, ...] = (
+    ADD, MUL, RELU, ADD_C, MUL_C, ADD_L, MUL_L,
+    TANH, SIGMOID, EXP, LOG, SUB, DIV, POW, NEG, SQRT, ABS,
+    SUB_C, DIV_C, POW_C, SUB_L, DIV_L, POW_L,
 )
+assert len(set(NODE_OPS)) == len(BINARY_OPS) * 3 + len(UNARY_OPS), "every op once in NODE_OPS"

@@ -98,6 +98,29 @@ def nn_step(model: Any, X: list[list[float]], y: list[int], lr: float = 0.5) -> 
     return float(total.data)
 
 
+class CompiledStep:
+    """The nn.MLP step through a tape: traced once (``autograd.trace``), then replayed."""
+
+    def __init__(self, model: Any, X: list[list[float]], y: list[int]) -> None:
+        from autograd import trace
+        from nn import losses
+
+        params = model.parameters()
+
+        def total(*flat: Any) -> Any:
+            scores = [model([flat[k], flat[k + 1]]) for k in range(0, len(flat), 2)]
+            return losses.hinge(scores, y) + ALPHA * sum(p * p for p in params)
+
+        self.flat = [v for row in X for v in row]
+        self.tape = trace(total, self.flat)
+
+    def __call__(self, lr: float = 0.5) -> float:
+        value, grads = self.tape(*self.flat)
+        for p, g in zip(self.tape.params, grads):
+            p.data -= lr * g
+        return value
+
+
 class FloatMLP:
     """The same MLP as lists of floats: weights[k][j][i], biases[k][j]."""
 

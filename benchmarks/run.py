@@ -5,8 +5,9 @@
 What it measures (each engine runs the very same operations):
 1. micrograd's two-moons training step: MLP(2, [16, 16, 1]), 100 points, hinge loss +
    1e-4·L2, SGD, written once over each engine's Value (``moons_step.py``); also the same
-   network as ``nn.MLP`` (each neuron's Σwx+b one fused node), and by hand over floats
-   (the pure-Python floor).
+   network as ``nn.MLP`` (each neuron's Σwx+b one fused node), eagerly and through a tape
+   (``autograd.trace``: recorded once, replayed over floats), and by hand over floats (the
+   pure-Python floor).
    Each engine trains for several consecutive steps, with the garbage collector running as it
    would in a real training loop (micrograd's graphs are reference cycles: freeing them is
    part of its cost); between engines a full collection, untimed, clears the table.
@@ -34,7 +35,15 @@ sys.path.insert(0, str(ROOT))
 
 import autograd  # noqa: E402
 import nn  # noqa: E402
-from benchmarks.moons_step import MLP, FloatMLP, floats_step, loss, nn_step, value_step  # noqa: E402
+from benchmarks.moons_step import (  # noqa: E402
+    MLP,
+    CompiledStep,
+    FloatMLP,
+    floats_step,
+    loss,
+    nn_step,
+    value_step,
+)
 from nn.data import moons  # noqa: E402
 
 try:
@@ -56,6 +65,7 @@ def bench_moons(steps: int) -> dict[str, float]:
     runs["chainrule"] = lambda: value_step(autograd.Value, cr, X, y)
     fused = nn.MLP(2, [16, 16, 1], seed=1337)
     runs["chainrule nn.MLP"] = lambda: nn_step(fused, X, y)
+    runs["nn.MLP compiled"] = CompiledStep(nn.MLP(2, [16, 16, 1], seed=1337), X, y)
     if MicrogradValue is not None:
         mg = MLP(MicrogradValue, 2, [16, 16, 1])
         runs["micrograd"] = lambda: value_step(MicrogradValue, mg, X, y)

@@ -44,14 +44,14 @@ def _table(rows: list[str]) -> str:
     return f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{cells}</table>>'
 
 
-def _neuron_label(n: Neuron, activation: str, digits: int) -> str:
+def _neuron_label(n: Neuron, activation: str, digits: int, E: str) -> str:
     rows = [f"<b>{html.escape(n.name)}</b>  <i>{html.escape(activation)}</i>"]
     if n._last is not None:
         net, out = n._last
         rows.append(html.escape(f"net {number(net.data, digits)}   out {number(out.data, digits)}"))
     b = n.b.label or "b"
     rows.append(html.escape(f"{b} = {number(n.b.data, digits)}"))
-    rows.append(html.escape(f"∂E/∂{b} = {number(n.b.grad, digits)}"))
+    rows.append(html.escape(f"∂{E}/∂{b} = {number(n.b.grad, digits)}"))
     return _table(rows)
 
 
@@ -82,12 +82,14 @@ def draw_network(
         raise ValueError(f"draw_network: highlight {highlight!r} is not a parameter of this model")
     if output is not None and not isinstance(output, Value):
         raise TypeError(f"draw_network: output must be a Value, not {type(output).__name__}")
+    E = output.label if output is not None and output.label else "E"  # the gradients' numerator
     inputs = model._last_inputs
     if input_names is None:
         input_names = [x.label if isinstance(x, Value) and x.label else f"x[{i}]"
                        for i, x in enumerate(inputs or [0.0] * model.nin)]
-    if len(input_names) != model.nin:
-        raise ValueError(f"draw_network: {len(input_names)} input names for {model.nin} inputs")
+    if isinstance(input_names, (str, bytes)) or len(input_names) != model.nin:
+        raise ValueError(f"draw_network: input_names must be a list of {model.nin} names, "
+                         f"not {input_names!r}")
 
     # The highlighted parameter's paths: its neuron, then every neuron of every later layer.
     hot_at = next(((k, j) for k, layer in enumerate(model.layers) for j, n in enumerate(layer.neurons)
@@ -118,7 +120,7 @@ def draw_network(
         for j, (n, y) in enumerate(zip(layer.neurons, _column(len(layer.neurons)))):
             node_id = f"n{k}_{j}"
             pos[node_id] = ((k + 1) * COLUMN, y)
-            g.node(node_id, _neuron_label(n, layer.activation, digits), shape="box", style="rounded",
+            g.node(node_id, _neuron_label(n, layer.activation, digits, E), shape="box", style="rounded",
                    color=HIGHLIGHT if hot(k, j) else "black", penwidth="2" if hot(k, j) else "1",
                    pos=f"{(k + 1) * COLUMN},{y}!")
 
@@ -136,7 +138,7 @@ def draw_network(
                 t = _label_at(len(n.w), x1 - x0)
                 lx, ly = x1 + t * (x0 - x1), y1 + t * (y0 - y1)
                 name = w.label or "w"
-                text = f"{name} = {number(w.data, digits)}\n∂E/∂{name} = {number(w.grad, digits)}"
+                text = f"{name} = {number(w.data, digits)}\n∂{E}/∂{name} = {number(w.grad, digits)}"
                 g.node(f"{head}_w{i}", text, shape="plaintext", fontsize="9", fontcolor=color,
                        style="filled", fillcolor="white", pos=f"{lx},{ly}!", margin="0.02",
                        height="0", width="0")

@@ -7,13 +7,21 @@ from hypothesis import HealthCheck, settings
 
 from autograd.modes import MODE
 
-# "ci" (the default) is derandomized, so the suite is reproducible and never flaky;
-# HYPOTHESIS_PROFILE=explore searches with fresh random examples, many more of them.
+# "ci" (the default): 100 examples per property, derandomized, so the suite is reproducible
+# and never flaky; HYPOTHESIS_PROFILE=explore searches with fresh random examples, many more.
 settings.register_profile(
-    "ci", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.filter_too_much]
+    "ci",
+    max_examples=100,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.filter_too_much],
 )
 settings.register_profile(
-    "explore", deadline=None, max_examples=2000, suppress_health_check=[HealthCheck.filter_too_much]
+    "explore",
+    max_examples=2000,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.filter_too_much],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 

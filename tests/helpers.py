@@ -1,8 +1,6 @@
-"""Assertions on floats where nan, inf and the sign of zero matter."""
+"""Assertions on floats where nan and inf matter."""
 
 import math
-
-import pytest
 
 
 def same(actual: float, expected: float, rel: float = 0.0) -> bool:
@@ -17,12 +15,3 @@ def same(actual: float, expected: float, rel: float = 0.0) -> bool:
 def assert_same(actual: float, expected: float, rel: float = 0.0) -> None:
     assert type(actual) is float, f"{actual!r} is a {type(actual).__name__}, not a float"
     assert same(actual, expected, rel), f"got {actual!r}, expected {expected!r}"
-
-
-# dot() and vsum() are broken in the engine: they call a function that does not exist.
-NARY_BUG = pytest.mark.xfail(
-    raises=NameError,
-    strict=True,
-    reason="BUG: autograd.value._nary calls an undefined name 'node', so dot() and vsum() "
-    "always raise NameError",
-)

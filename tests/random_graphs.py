@@ -2,8 +2,9 @@
 
 A *program* is a list of leaf values and a list of steps; step ``(name, i, j, c)`` applies op
 ``name`` to earlier nodes ``i`` and ``j`` (leaves first, then step results, so later steps
-reuse earlier subexpressions) and a constant ``c``. ``run`` interprets a program with any
-number type that has Value's operators and methods: Values, or PyTorch tensors.
+reuse earlier subexpressions) and a constant ``c``. The output sums every step's result, so
+that every step counts. ``run`` interprets a program with any number type that has Value's
+operators and methods: Values, or PyTorch tensors.
 
 Every op is smooth wherever its operands are finite: log and sqrt only see ``a*a + 0.5``,
 divisors are ``b*b + 0.5`` or a constant with ``|c| >= 0.5``, bases of powers are positive
@@ -59,26 +60,27 @@ VALUE_LIB = SimpleNamespace(dot=autograd.dot, vsum=autograd.vsum)
 
 
 @st.composite
-def programs(draw, ops=SMOOTH_OPS, max_steps=10):
+def programs(draw, ops=ALL_OPS, max_steps=10):
     n_leaves = draw(st.integers(2, 4))
-    leaves = draw(st.lists(st.floats(-2.0, 2.0), min_size=n_leaves, max_size=n_leaves))
+    signs = st.sampled_from([1.0, -1.0])
+    leaves = [draw(st.floats(0.1, 2.0)) * draw(signs) for _ in range(n_leaves)]
     steps = []
     for k in range(draw(st.integers(1, max_steps))):
         size = n_leaves + k
         # Offsets from the newest node: shrinking to 0 keeps the graph deep.
         i = size - 1 - draw(st.integers(0, size - 1))
         j = size - 1 - draw(st.integers(0, size - 1))
-        c = draw(st.floats(0.5, 2.0)) * draw(st.sampled_from([1.0, -1.0]))
+        c = draw(st.floats(0.5, 2.0)) * draw(signs)
         steps.append((draw(st.sampled_from(sorted(ops))), i, j, c))
     return leaves, steps
 
 
 def run(steps, leaves, lib=VALUE_LIB):
-    """All nodes of the program: the leaves, then one node per step (the last is the output)."""
+    """All nodes of the program: the leaves, one node per step, and last the output."""
     nodes = list(leaves)
     for name, i, j, c in steps:
         nodes.append(ALL_OPS[name](nodes[i], nodes[j], c, lib))
-    return nodes
+    return [*nodes, lib.vsum(nodes[len(leaves) :])]
 
 
 def valid(steps, nodes, bound=1e3):

@@ -100,7 +100,7 @@ def test_backward_twice_doubles_every_gradient_exactly(program):
 
 @given(programs())
 def test_zero_grad_clears_the_whole_graph(program):
-    leaves, nodes = build(program)
+    _, nodes = build(program)
     root = nodes[-1]
     root.backward()
     root.zero_grad()

@@ -1,0 +1,212 @@
+"""Record once, replay fast: a function's graph flattened into a tape of slots and op codes.
+
+Training a fixed network rebuilds the same graph every step. ``trace(fn, example_inputs)``
+runs ``fn`` once on Values and keeps its graph as flat lists, in the same topological order
+``backward`` uses: slot k holds a float, the leaves first (the inputs, then every other
+leaf: the *parameters*, read from their Values at each replay, so optimizers and the eager
+path see the same numbers), then one slot per op node with its op code and operand slots
+(plain-number operands folded in as constants). Calling the tape runs forward and backward
+over lists of floats, through loops generated from the op table's formulas: the same
+calculus, in the same order, so the results equal the eager engine's to the last bit.
+
+A tape replays the branches ``fn`` took when it was traced (``if x.data > 0`` is decided
+once); value-dependent derivatives such as relu's are evaluated at replay. ``verify=True``
+re-runs ``fn`` eagerly at each call and raises ``TapeMismatch`` when the graph differs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from operator import itemgetter
+from typing import Any
+
+from . import codegen, ops
+from .graph import inputs, walk
+from .value import Number, Value, as_real
+
+TAPE_OPS = (*ops.NODE_OPS, *ops.NARY_OPS)
+CODES = {op: i for i, op in enumerate(TAPE_OPS)}
+_names = {**ops.NAMESPACE, "OPS": TAPE_OPS}
+FORWARD_SOURCE = codegen.tape_forward_source(ops.NODE_OPS)
+BACKWARD_SOURCE = codegen.backward_source(
+    ops.NODE_OPS, codegen.TAPE, "_tape_backward", "vals, grads, code, A, B, first", nary_after=0
+)
+_forward = codegen.compile_source(FORWARD_SOURCE, "<autograd tape forward>", _names)["_tape_forward"]
+_backward = codegen.compile_source(BACKWARD_SOURCE, "<autograd tape backward>", _names)["_tape_backward"]
+
+
+class TapeMismatch(RuntimeError):
+    """The function, run again, built a different graph than the one on the tape."""
+
+
+class Tape:
+    """A traced function: call it with new input numbers to get (value, parameter gradients).
+
+    ``tape(*xs)`` returns ``(value, grads)`` with ``grads[i] = ∂value/∂tape.params[i]``;
+    ``tape.input_grads`` then holds ∂value/∂xs. ``tape.forward(*xs)`` computes the value alone.
+    With ``accumulate=True`` the gradients are also added to the parameters' ``.grad``, as
+    ``backward`` would, so ``zero_grad()``/``step()`` optimizers work unchanged.
+    """
+
+    def __init__(self, fn: Callable[..., Value], example_inputs: Sequence[Number], verify: bool = False):
+        if not callable(fn):
+            raise TypeError(f"trace: fn must be callable, not {type(fn).__name__}")
+        if isinstance(example_inputs, (str, bytes, Value)) or not isinstance(example_inputs, Sequence):
+            raise TypeError("trace: example_inputs must be a list of numbers, not "
+                            f"{type(example_inputs).__name__}")
+        self.fn = fn
+        self.verify = verify
+        xs = [Value(as_real(x, f"trace: example input {i}"), label=f"x{i}")
+              for i, x in enumerate(example_inputs)]
+        out = fn(*xs)
+        if not isinstance(out, Value):
+            raise TypeError(f"trace: fn must return a Value, but returned {type(out).__name__}")
+        self.inputs = xs
+        self._record(out)
+
+    def _record(self, out: Value) -> None:
+        order, leaves = walk(out)
+        in_inputs = {id(x) for x in self.inputs}
+        # The parameters in the order the forward pass first reads them (w1, w4, b1, ...).
+        first_use = {id(x): None for node in order for x in inputs(node) if x._op is None}
+        first_use.update({id(v): None for v in leaves})  # fn may return a leaf itself
+        by_id = {id(v): v for v in leaves}
+        self.params = [by_id[k] for k in first_use if k not in in_inputs]
+        slot = {id(v): k for k, v in enumerate([*self.inputs, *self.params])}
+        # An NARY node's plain-number operands get slots of their own, after the parameters,
+        # so that every NARY node gathers its operands with one C-level itemgetter.
+        nodes = [(node, op) for node in order if (op := node._op) is not None]
+        self.constants = [x for node, op in nodes if op.kind == ops.NARY for x in node._a if type(x) is float]
+        self.first = len(slot) + len(self.constants)
+        next_constant = iter(range(len(slot), self.first))
+        code: list[int] = []
+        A: list[Any] = []  # first operand slot; for NARY (gather, operand slots)
+        B: list[Any] = []  # second operand slot, or the constant, or None
+        for i, (node, op) in enumerate(nodes):
+            code.append(CODES[op])
+            if op.kind == ops.NARY:
+                slots = tuple(next(next_constant) if type(x) is float else slot[id(x)] for x in node._a)
+                gather = itemgetter(*slots) if len(slots) > 1 else (lambda v, k=slots[0]: (v[k],))
+                A.append((gather, slots))
+                B.append(None)
+            else:
+                A.append(slot[id(node._a)])
+                B.append(slot[id(node._b)] if op.kind == ops.BINARY else node._b)
+            slot[id(node)] = self.first + i
+        self.code, self.A, self.B = code, A, B
+        self.output_slot = slot[id(out)]
+        self._out = out  # keeps the traced graph's Values alive for `listing` labels
+        self.input_grads: list[float] = []
+
+    def __len__(self) -> int:
+        """The number of op nodes on the tape."""
+        return len(self.code)
+
+    def op_counts(self) -> Counter[str]:
+        """How many nodes of each op (``Counter({'mul': 30737, 'add': 30836, ...})``)."""
+        return Counter(TAPE_OPS[c].name for c in self.code)
+
+    def _values(self, xs: Sequence[object]) -> list[float]:
+        if len(xs) != len(self.inputs):
+            raise TypeError(f"tape: expected {len(self.inputs)} inputs, got {len(xs)}")
+        vals = []
+        for i, x in enumerate(xs):
+            if isinstance(x, Value):
+                raise TypeError(f"tape: input {i} is a Value; pass numbers (a tape records no graph)")
+            vals.append(as_real(x, f"tape: input {i}"))
+        vals += [p._data for p in self.params]
+        vals += self.constants
+        if self.verify:
+            self._verify(vals[: len(self.inputs)])
+        _forward(vals, self.code, self.A, self.B)
+        return vals
+
+    def forward(self, *xs: Number) -> float:
+        """fn's value at these inputs, without gradients."""
+        return self._values(xs)[self.output_slot]
+
+    def __call__(self, *xs: Number, accumulate: bool = False) -> tuple[float, list[float]]:
+        vals = self._values(xs)
+        grads = [0.0] * len(vals)
+        grads[self.output_slot] = 1.0
+        _backward(vals, grads, self.code, self.A, self.B, self.first)
+        n = len(self.inputs)
+        self.input_grads = grads[:n]
+        param_grads = grads[n : n + len(self.params)]
+        if accumulate:
+            for p, g in zip(self.params, param_grads):
+                p._grad += g
+        return vals[self.output_slot], param_grads
+
+    def _verify(self, xs: list[float]) -> None:
+        """Trace fn again at these inputs and compare the graphs' shapes."""
+        again = Tape(self.fn, xs)
+        same = (again.code == self.code and again.B == self.B and again.constants == self.constants
+                and [a[1] if type(a) is tuple else a for a in again.A]
+                == [a[1] if type(a) is tuple else a for a in self.A]
+                and len(again.params) == len(self.params)
+                and all(a is b for a, b in zip(again.params, self.params)))
+        if not same:
+            raise TapeMismatch(
+                f"tape: fn built a different graph at inputs {xs} ({len(again)} nodes, "
+                f"{dict(again.op_counts())}) than when traced ({len(self)} nodes): it branches "
+                "on values; trace again for these inputs, or use the eager engine"
+            )
+
+    def _slot_names(self) -> list[str]:
+        names = [f"x{i}" for i in range(len(self.inputs))]
+        names += [p.label or f"p{i}" for i, p in enumerate(self.params)]
+        names += [repr(c) for c in self.constants]
+        return names + [f"v{k}" for k in range(self.first, self.first + len(self))]
+
+    def listing(self, limit: int | None = 200) -> str:
+        """The tape as a straight-line program: forward lines, then backward lines.
+
+        This *is* backpropagation for this function, one line per node: ``v7 = tanh(v6)``
+        forward, ``g_v6 += g_v7 * (1.0 - v7 * v7)`` backward. ``limit`` caps each half.
+        """
+        names = self._slot_names()
+
+        def operands(op: ops.Op, a: Any, b: Any) -> dict[str, str]:
+            if op.kind == ops.BINARY:
+                return {"x": names[a], "y": names[b]}
+            if op.kind == ops.UNARY:
+                return {"x": names[a], "y": repr(b)}
+            return {"x": repr(b), "y": names[a]}
+
+        nodes = list(zip(names[self.first:], self.code, self.A, self.B))
+        shown = nodes if limit is None else nodes[:limit]
+        more = [f"# … {len(nodes) - len(shown)} more"] if len(shown) < len(nodes) else []
+        lines = [f"# {len(self.inputs)} inputs, {len(self.params)} parameters, {len(self)} nodes",
+                 "# forward"]
+        for v, c, a, b in shown:
+            op = TAPE_OPS[c]
+            if op.kind == ops.NARY:
+                lines.append(f"{v} = {op.name}({', '.join(names[o] for o in a[1])})")
+            else:
+                lines.append(f"{v} = {_substitute(op.formula, operands(op, a, b))}")
+        lines += more
+        lines.append(f"# backward, from g_{names[self.output_slot]} = 1")
+        for v, c, a, b in (nodes[::-1] if limit is None else nodes[::-1][:limit]):
+            op = TAPE_OPS[c]
+            if op.kind == ops.NARY:
+                lines.append(f"g_<each operand of {v}> += g_{v} * ∂{op.name}/∂<operand>")
+                continue
+            local = {**operands(op, a, b), "out": v}
+            targets = [a, b] if op.kind == ops.BINARY else [a]
+            for t, d in zip(targets, op.partials):
+                lines.append(f"g_{names[t]} += g_{v} * {codegen.inline(_substitute(d, local))}")
+        lines += more
+        return "\n".join(lines)
+
+
+def _substitute(expr: str, names: dict[str, str]) -> str:
+    """A formula with its x, y and out replaced by slot names."""
+    return re.sub(r"\b(x|y|out)\b", lambda m: names[m.group(1)], expr)
+
+
+def trace(fn: Callable[..., Value], example_inputs: Sequence[Number], *, verify: bool = False) -> Tape:
+    """Run ``fn(*Values)`` once at ``example_inputs`` and record its graph as a ``Tape``."""
+    return Tape(fn, example_inputs, verify=verify)

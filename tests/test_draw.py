@@ -1,0 +1,444 @@
+"""autograd.draw: the expression graph as a Graphviz picture, and rendering it with ``dot``.
+
+The DOT source is parsed statement by statement (``graph.body``), so that each assertion is
+about one node or edge: its label, its colour. Value boxes are named ``v0, v1, …`` in the
+order ``draw`` meets them (each op node's inputs, then the node), an op is ``<value id>_op``
+and a constant operand ``<value id>_op_c<k>``; ``value_ids`` rebuilds that naming.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+
+import graphviz
+import pytest
+from test_documents import B_2331, NAMES_2331, W_2331
+
+import autograd
+from autograd import RenderError, Value, draw, render
+from autograd.draw import HIGHLIGHT
+from autograd.explain import number
+from autograd.graph import PathSet, constants, inputs, local_grads, topological_order
+from nn import MLP, losses
+
+HAS_DOT = shutil.which("dot") is not None
+needs_dot = pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")
+
+
+# --- reading DOT ------------------------------------------------------------------------------
+
+_STATEMENT = re.compile(r"\t(\S+?)(?: -> (\S+?))? \[(.*)\]\n?", re.DOTALL)
+
+
+def _split_label(attrs: str) -> tuple[str | None, str]:
+    """(the label's text, the other attributes): labels are <html>, "quoted" or bare."""
+    if not attrs.startswith("label="):
+        return None, attrs
+    rest = attrs[len("label="):]
+    if rest.startswith("<"):
+        depth = 0
+        for k, ch in enumerate(rest):
+            depth += ch == "<"
+            depth -= ch == ">"
+            if depth == 0:
+                return rest[1:k], rest[k + 1:]
+        raise AssertionError(f"unbalanced HTML label in {attrs!r}")
+    if rest.startswith('"'):
+        m = re.match(r'"((?:[^"\\]|\\.)*)"', rest, re.DOTALL)
+        assert m, attrs
+        return m.group(1), rest[m.end():]
+    value, _, other = rest.partition(" ")
+    return value, " " + other
+
+
+def _attributes(attrs: str) -> dict[str, str]:
+    label, rest = _split_label(attrs)
+    found = {k: v.strip('"') for k, v in re.findall(r'(\w+)=("[^"]*"|\S+)', rest)}
+    if label is not None:
+        found["label"] = label
+    return found
+
+
+def dot_statements(graph: graphviz.Digraph) -> tuple[dict[str, dict], dict[tuple[str, str], list[dict]]]:
+    """({node id: attributes}, {(tail, head): [attributes of each such edge]}) of a graph."""
+    nodes: dict[str, dict] = {}
+    edges: dict[tuple[str, str], list[dict]] = {}
+    for stmt in graph.body:
+        m = _STATEMENT.fullmatch(stmt)
+        assert m, f"unexpected DOT statement {stmt!r}"
+        tail, head, attrs = m.groups()
+        if head is None:
+            nodes[tail] = _attributes(attrs)
+        else:
+            edges.setdefault((tail, head), []).append(_attributes(attrs))
+    return nodes, edges
+
+
+def value_ids(output: Value) -> dict[Value, str]:
+    """The id ``draw`` gives each Value (see the module doc)."""
+    ids: dict[Value, str] = {}
+    order = topological_order(output)
+    for node in order:
+        for x in inputs(node):
+            ids.setdefault(x, f"v{len(ids)}")
+    for node in order or [output]:
+        ids.setdefault(node, f"v{len(ids)}")
+    return ids
+
+
+def rows(label: str) -> list[str]:
+    """The text rows of a Value box's HTML label, unescaped."""
+    return [html.unescape(re.sub(r"<[^>]*>", "", r)) for r in re.findall(r"<td>(.*?)</td>", label)]
+
+
+# --- the 2-3-3-1 network ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def doc():
+    net = MLP.from_weights(W_2331, B_2331, ["relu", "relu", "sigmoid"])
+    net.rename(NAMES_2331)
+    net.name_neurons([["n3", "n4", "n5"], ["n6", "n7", "n8"], ["n9"]])
+    E = losses.squared_error(net([0.23, 0.55]), 0.01)
+    E.label = "E"
+    E.backward()
+    values = list(value_ids(E))
+    p = {q.label: q for q in net.parameters()}
+    labelled = {v.label: v for v in values if v.label}
+    return net, p, labelled, E
+
+
+@pytest.fixture(scope="module")
+def plain(doc):
+    _, _, _, E = doc
+    return dot_statements(draw(E))
+
+
+def test_ids_rebuilt_here_are_the_ones_draw_uses(doc, plain):
+    _, _, labelled, E = doc
+    nodes, _ = plain
+    ids = value_ids(E)
+    assert len(labelled) == 25 + 2 * 7 + 1  # parameters, net/out of n3…n9, E
+    for v, name in ids.items():
+        r = rows(nodes[name]["label"])
+        assert r[0] == (v.label or r[0])
+        assert r[-2:] == [f"data {number(v.data)}", f"grad {number(v.grad)}"]
+
+
+@pytest.mark.parametrize(
+    ("label", "data", "grad"),
+    [
+        ("E", "0.3148", "1"), ("out_n9", "0.8035", "0.7935"), ("net_n9", "1.408", "0.1253"),
+        ("w16", "0.7", "0.002468"), ("w17", "0.8", "0.1408"), ("w18", "0.9", "0.1664"),
+        ("b7", "-0.7", "0.1253"), ("w7", "0.7", "0.03008"), ("out_n6", "0.0197", "0.0877"),
+        ("net_n4", "-0.079", "0"), ("out_n4", "0", "0.06264"), ("w2", "0.2", "0"),
+        ("w1", "0.1", "0.0559"), ("net_n3", "0.343", "0.2431"),
+    ],
+)
+def test_each_labelled_value_shows_label_data_and_grad(doc, plain, label, data, grad):
+    _, _, labelled, E = doc
+    nodes, _ = plain
+    v = labelled[label]
+    assert (number(v.data), number(v.grad)) == (data, grad)
+    attrs = nodes[value_ids(E)[v]]
+    assert rows(attrs["label"]) == [label, f"data {data}", f"grad {grad}"]
+    assert f"<b>{label}</b>" in attrs["label"]
+    assert (attrs["shape"], attrs["color"]) == ("box", "black")
+
+
+def test_every_labelled_value_is_in_the_source(doc):
+    _, _, labelled, E = doc
+    source = draw(E).source
+    for label, v in labelled.items():
+        assert f"<b>{label}</b></td></tr><tr><td>data {number(v.data)}</td></tr>" \
+               f"<tr><td>grad {number(v.grad)}</td></tr>" in source
+
+
+def test_each_edge_carries_its_local_derivative(doc, plain):
+    _, _, _, E = doc
+    _, edges = plain
+    ids = value_ids(E)
+    n_edges = 0
+    for node in topological_order(E):
+        op_id = ids[node] + "_op"
+        assert [a.get("label") for a in edges[(op_id, ids[node])]] == [None]  # op -> result
+        expected: dict[str, list[str]] = {}
+        for x, d in zip(inputs(node), local_grads(node)):
+            expected.setdefault(ids[x], []).append(number(d))
+        for tail, labels in expected.items():
+            assert [a["label"] for a in edges[(tail, op_id)]] == labels
+            n_edges += len(labels)
+    assert n_edges == sum(len(inputs(n)) for n in topological_order(E))
+
+
+@pytest.mark.parametrize(
+    ("tail", "head", "derivative"),
+    [
+        ("w16", "net_n9", "0.0197"),  # ∂net_n9/∂w16 = out_n6
+        ("out_n6", "net_n9", "0.7"),  # = w16
+        ("b7", "net_n9", "1"),
+        ("net_n9", "out_n9", "0.1579"),  # sigmoid'
+        ("net_n4", "out_n4", "0"),  # the dead ReLU
+        ("net_n6", "out_n6", "1"),
+        ("w1", "net_n3", "0.23"),
+        ("w4", "net_n3", "0.55"),
+    ],
+)
+def test_document_local_derivatives_on_edges(doc, plain, tail, head, derivative):
+    _, _, labelled, E = doc
+    _, edges = plain
+    ids = value_ids(E)
+    (attrs,) = edges[(ids[labelled[tail]], ids[labelled[head]] + "_op")]
+    assert attrs["label"] == derivative
+    assert attrs["color"] == "black"
+
+
+def test_op_nodes_one_per_non_leaf(doc, plain):
+    _, _, _, E = doc
+    nodes, _ = plain
+    order = topological_order(E)
+    ops = {k: a for k, a in nodes.items() if a.get("shape") == "ellipse"}
+    assert len(ops) == len(order) == 4 + 2 * 7  # E's mul, sum, pow, sub; net/out of n3…n9
+    ids = value_ids(E)
+    assert {ids[n] + "_op": n.op for n in order} == {k: a["label"] for k, a in ops.items()}
+    boxes = [k for k, a in nodes.items() if a.get("shape") == "box"]
+    assert len(boxes) == len(ids) == len(order) + 25  # every leaf is a parameter
+
+
+def test_constants_shown_and_hidden(doc, plain):
+    _, _, _, E = doc
+    nodes, edges = plain
+    order = topological_order(E)
+    consts = {k: a for k, a in nodes.items() if a.get("shape") == "plaintext"}
+    expected = {f"{value_ids(E)[n]}_op_c{k}": number(c) for n in order for k, c in enumerate(constants(n))}
+    assert {k: a["label"] for k, a in consts.items()} == expected
+    assert sorted(expected.values()) == sorted(["0.23", "0.55"] * 3 + ["0.01", "2", "0.5"])
+    assert all(edges[(k, k.rsplit("_c", 1)[0])][0]["color"] == "grey60" for k in consts)
+    hidden_nodes, hidden_edges = dot_statements(draw(E, show_constants=False))
+    assert not [k for k, a in hidden_nodes.items() if a.get("shape") == "plaintext"]
+    assert not [e for e, a in hidden_edges.items() if a[0].get("color") == "grey60"]
+    assert len(hidden_nodes) == len(nodes) - len(consts)
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB", "RL", "BT"])
+def test_rankdir(doc, rankdir):
+    _, _, _, E = doc
+    g = draw(E, rankdir=rankdir)
+    assert g.graph_attr["rankdir"] == rankdir
+    assert f"rankdir={rankdir}" in g.source
+
+
+def test_default_rankdir_is_left_to_right(doc):
+    assert "rankdir=LR" in draw(doc[3]).source
+
+
+def test_digits(doc):
+    _, _, labelled, E = doc
+    nodes, edges = dot_statements(draw(E, digits=2))
+    ids = value_ids(E)
+    assert rows(nodes[ids[labelled["out_n9"]]]["label"]) == ["out_n9", "data 0.8", "grad 0.79"]
+    (edge,) = edges[(ids[labelled["net_n9"]], ids[labelled["out_n9"]] + "_op")]
+    assert edge["label"] == "0.16"
+
+
+# --- highlight: the paths from the output down to one value -----------------------------------
+
+
+def _on_paths(output: Value, wrt: Value) -> set[Value]:
+    """Brute force: the Values reachable from output that reach wrt."""
+    reaches: dict[Value, bool] = {}
+
+    def reach(v: Value) -> bool:
+        if v not in reaches:
+            reaches[v] = v is wrt or any([reach(x) for x in v.inputs])
+        return reaches[v]
+
+    reach(output)
+    return {v for v, r in reaches.items() if r}
+
+
+@pytest.mark.parametrize(
+    ("wrt", "n_on_path"),
+    [("w16", 7), ("b7", 7), ("w7", 9), ("w1", 15), ("w2", 15), ("out_n6", 7), ("E", 1)],
+)
+def test_highlight_marks_exactly_the_nodes_on_paths(doc, wrt, n_on_path):
+    _, _, labelled, E = doc
+    w = labelled[wrt]
+    paths = PathSet(E, w)
+    on_path = paths.nodes
+    assert on_path == _on_paths(E, w)
+    assert len(on_path) == n_on_path
+    nodes, edges = dot_statements(draw(E, highlight=w))
+    ids = value_ids(E)
+    red = {v for v, name in ids.items() if nodes[name]["color"] == HIGHLIGHT}
+    assert red == on_path
+    for v, name in ids.items():
+        assert nodes[name]["penwidth"] == ("2" if v in on_path else "1")
+        r = rows(nodes[name]["label"])
+        if v in on_path:  # ∂E/∂v, the product of the local derivatives above it
+            assert r[-1] == f"∂E/∂{v.label or '·'} = {number(v.grad)}"
+            assert paths.delta[v] == v.grad
+        else:
+            assert not r[-1].startswith("∂")
+    n_red_inputs = 0
+    for node in topological_order(E):
+        op_id = ids[node] + "_op"
+        hot = node in on_path and node is not w  # the op that made w is below the paths
+        if node is not w:
+            assert nodes[op_id]["color"] == nodes[op_id]["fontcolor"] == (HIGHLIGHT if hot else "black")
+            assert edges[(op_id, ids[node])][0]["color"] == (HIGHLIGHT if hot else "black")
+        for x in set(inputs(node)):
+            for attrs in edges[(ids[x], op_id)]:
+                assert attrs["color"] == (HIGHLIGHT if hot and x in on_path else "black")
+                assert attrs["penwidth"] == ("2" if hot and x in on_path else "1")
+                n_red_inputs += attrs["color"] == HIGHLIGHT
+    assert n_red_inputs == sum(len(e) for e in paths.edges.values())  # one per path edge
+
+
+@pytest.mark.parametrize("wrt", ["out_n6", "net_n9", "E"])
+def test_highlight_leaves_the_op_that_made_wrt_black(doc, wrt):
+    _, _, labelled, E = doc
+    w = labelled[wrt]
+    nodes, edges = dot_statements(draw(E, highlight=w))
+    op_id = value_ids(E)[w] + "_op"
+    assert nodes[op_id]["color"] == "black"
+    assert edges[(op_id, value_ids(E)[w])][0]["color"] == "black"
+
+
+def test_highlight_of_a_value_outside_the_graph_marks_nothing(doc):
+    _, _, _, E = doc
+    source = draw(E, highlight=Value(1.0, label="stranger")).source
+    assert HIGHLIGHT not in source
+    assert "stranger" not in source
+
+
+# --- argument checks --------------------------------------------------------------------------
+
+
+def test_max_nodes_refusal(doc):
+    _, _, _, E = doc
+    n = len(value_ids(E))
+    assert n == 43
+    with pytest.raises(ValueError, match=rf"the graph has {n} values, more than max_nodes=10;") as info:
+        draw(E, max_nodes=10)
+    assert "nn.view.draw_network" in str(info.value)
+    assert draw(E, max_nodes=n).source  # exactly at the limit is fine
+    with pytest.raises(ValueError, match=f"more than max_nodes={n - 1}"):
+        draw(E, max_nodes=n - 1)
+
+
+def test_a_leaf_alone_is_drawn():
+    x = Value(2.5, label="x")
+    nodes, edges = dot_statements(draw(x))
+    assert list(nodes) == ["v0"] and edges == {}
+    assert rows(nodes["v0"]["label"]) == ["x", "data 2.5", "grad 0"]
+
+
+def test_an_unlabelled_value_has_no_name_row():
+    a = Value(1.5)
+    y = a * 2
+    y.backward()
+    nodes, edges = dot_statements(draw(y))
+    assert rows(nodes["v0"]["label"]) == ["data 1.5", "grad 2"]
+    assert rows(nodes["v1"]["label"]) == ["data 3", "grad 1"]
+    assert nodes["v1_op_c0"]["label"] == "2"
+    assert edges[("v0", "v1_op")][0]["label"] == "2"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"rankdir": "XY"}, ValueError, "rankdir must be one of LR, TB, RL, BT, not 'XY'"),
+        ({"rankdir": "lr"}, ValueError, "rankdir must be one of"),
+        ({"digits": 0}, ValueError, "digits must be an int from 1 to 17, not 0"),
+        ({"digits": 18}, ValueError, "digits must be an int from 1 to 17, not 18"),
+        ({"digits": 3.0}, ValueError, "digits must be an int from 1 to 17, not 3.0"),
+        ({"digits": True}, ValueError, "not True"),
+        ({"highlight": 0.5}, TypeError, "highlight must be a Value, not float"),
+    ],
+)
+def test_bad_arguments(doc, kwargs, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        draw(doc[3], **kwargs)
+
+
+def test_output_must_be_a_value():
+    with pytest.raises(TypeError, match="draw: output must be a Value, not list"):
+        draw([Value(1.0)])
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+
+@needs_dot
+def test_render_svg_with_dot(doc, tmp_path):
+    _, p, _, E = doc
+    path = render(draw(E, highlight=p["w16"]), tmp_path / "e.svg")
+    assert path == tmp_path / "e.svg" and path.is_file()
+    svg = path.read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg and svg.rstrip().endswith("</svg>")
+    for text in ["w16", "net_n9", "out_n9", "data 1.408", "grad 0.002468", "0.0197", "sigmoid"]:
+        assert text in svg, text
+    assert HIGHLIGHT in svg
+    assert not (tmp_path / "e.gv").exists()  # the DOT source is cleaned up after success
+
+
+@needs_dot
+@pytest.mark.parametrize(("format", "magic"), [("png", b"\x89PNG\r\n\x1a\n"), ("pdf", b"%PDF")])
+def test_render_png_and_pdf(doc, tmp_path, format, magic):
+    path = render(draw(doc[3]), tmp_path / "sub" / "graph", format=format)
+    assert path == tmp_path / "sub" / f"graph.{format}"
+    assert path.read_bytes().startswith(magic)
+    assert path.stat().st_size > 1000
+
+
+@needs_dot
+def test_render_replaces_the_suffix_with_the_format(tmp_path):
+    x = Value(1.0, label="x")
+    path = render(draw(x * 2), tmp_path / "e.svg", format="png")
+    assert path == tmp_path / "e.png" and path.read_bytes()[:4] == b"\x89PNG"
+    assert not (tmp_path / "e.svg").exists()
+
+
+@pytest.mark.parametrize("format", ["gif", "SVG", "jpg", ""])
+def test_render_refuses_other_formats(tmp_path, format):
+    with pytest.raises(ValueError, match=f"render: format must be one of svg, png, pdf, not '{format}'"):
+        render(draw(Value(1.0)), tmp_path / "e", format=format)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_render_wants_a_digraph(tmp_path):
+    with pytest.raises(TypeError, match=r"expected a graphviz\.Digraph"):
+        render("digraph { a -> b }", tmp_path / "e.svg")
+
+
+def test_render_without_dot_saves_the_source_and_says_what_to_install(doc, tmp_path, monkeypatch):
+    _, p, _, E = doc
+    empty = tmp_path / "no-programs-here"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    g = draw(E, highlight=p["w7"])
+    target = tmp_path / "out" / "e.svg"
+    with pytest.raises(RenderError) as info:
+        render(g, target)
+    assert autograd.RenderError is RenderError and isinstance(info.value, RuntimeError)
+    message = str(info.value)
+    for advice in ["apt-get install graphviz", "brew install graphviz", "conda install graphviz"]:
+        assert advice in message
+    source = tmp_path / "out" / "e.gv"
+    assert str(source) in message
+    assert f"dot -Tsvg {source} -o {target}" in message
+    assert source.read_text(encoding="utf-8") == g.source
+    assert not target.exists()
+
+
+@needs_dot
+def test_render_reports_graphviz_errors(tmp_path):
+    g = draw(Value(1.0, label="x"))
+    g.body.append("\tbroken [label=<<b>unclosed>]\n")  # invalid HTML label: dot fails
+    with pytest.raises(RenderError, match="Graphviz failed to draw") as info:
+        render(g, tmp_path / "e.svg")
+    assert (tmp_path / "e.gv").read_text(encoding="utf-8") == g.source
+    assert "e.gv" in str(info.value)

@@ -1,0 +1,138 @@
+"""detect_anomaly() and no_grad(): what they change, nesting, and restoring after errors."""
+
+import math
+
+import pytest
+
+import autograd
+from autograd import Value, detect_anomaly, no_grad
+
+# (expression, op named in the message); x = 0.0, y = -1.0 and z = 1000.0, labelled.
+ANOMALIES = [
+    (lambda x, y, z: x.log(), "log"),
+    (lambda x, y, z: y.log(), "log"),
+    (lambda x, y, z: y.sqrt(), "sqrt"),
+    (lambda x, y, z: x.sqrt(), "sqrt"),  # finite value 0, infinite derivative
+    (lambda x, y, z: 1 / x, "div"),
+    (lambda x, y, z: y / x, "div"),
+    (lambda x, y, z: x / 0, "div"),
+    (lambda x, y, z: x**-1, "pow"),
+    (lambda x, y, z: y ** (1 / 3), "pow"),
+    (lambda x, y, z: x**y, "pow"),
+    (lambda x, y, z: z.exp(), "exp"),
+    (lambda x, y, z: z * 1e306, "mul"),
+    (lambda x, y, z: x - math.inf, "sub"),
+    (lambda x, y, z: x * math.inf, "mul"),  # 0·inf
+    (lambda x, y, z: autograd.dot([x], [y], bias=math.inf), "dot"),
+    (lambda x, y, z: autograd.vsum([y, math.nan]), "sum"),
+]
+
+
+@pytest.mark.parametrize(("f", "op"), ANOMALIES)
+def test_detect_anomaly_raises_at_the_first_non_finite_op(f, op):
+    xyz = Value(0.0, label="x"), Value(-1.0, label="y"), Value(1000.0, label="z")
+    f(*xyz)  # outside: no error
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=rf"'{op}'.*'[xyz]'"):
+        f(*xyz)
+
+
+def test_detect_anomaly_stops_at_the_first_bad_op_not_a_later_one():
+    x = Value(-1.0, label="x")
+    with detect_anomaly(), pytest.raises(FloatingPointError) as error:
+        (x.log() * 2).exp()
+    assert "'log'" in str(error.value) and "'mul'" not in str(error.value)
+
+
+def test_detect_anomaly_lets_finite_graphs_through_and_records_them():
+    x = Value(0.5, label="x")
+    with detect_anomaly():
+        y = (x * x).tanh() + x.relu() + abs(x - 0.5)  # abs'(0) = 0 is finite
+        assert y.op == "add" and not y.is_leaf
+        y.backward()
+    assert math.isclose(x.grad, 2 * 0.5 * (1 - math.tanh(0.25) ** 2) + 1.0, rel_tol=1e-15)
+
+
+def test_detect_anomaly_backward_checks_a_graph_built_outside():
+    x = Value(1e200, label="x")
+    y = x * x  # inf, recorded silently
+    assert y.data == math.inf
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"backward.*'mul'.*'x'"):
+        y.backward()
+
+
+def test_detect_anomaly_backward_raises_on_a_non_finite_gradient():
+    w = Value(2.0, label="w")
+    y = w * 1e300  # finite value and local derivative, but the seed makes the gradient overflow
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"gradient of 'w'.*inf"):
+        y.backward(1e10)
+    y.backward(1e10)  # outside: no error, IEEE result
+    assert w.grad == math.inf
+
+
+@pytest.mark.parametrize("exception", [FloatingPointError, KeyError])
+def test_detect_anomaly_is_restored_after_an_exception(exception):
+    with pytest.raises(exception), detect_anomaly():
+        if exception is FloatingPointError:
+            Value(0.0).log()
+        raise exception
+    assert Value(0.0).log().data == -math.inf  # no longer raises
+
+
+def test_detect_anomaly_nests():
+    with detect_anomaly():
+        with detect_anomaly():
+            pass
+        with pytest.raises(FloatingPointError):
+            Value(0.0).log()
+    assert math.isnan(Value(-1.0).sqrt().data)
+
+
+def test_no_grad_computes_values_but_records_leaves():
+    x = Value(3.0)
+    with no_grad():
+        assert not autograd.is_recording()
+        ys = [x * 2, 2 - x, x**2, x.exp(), -x, abs(x), autograd.dot([x], [x]), autograd.vsum([x, 1])]
+    assert [y.data for y in ys] == [6.0, -1.0, 9.0, math.exp(3.0), -3.0, 3.0, 9.0, 4.0]
+    for y in ys:
+        assert (y.is_leaf, y.op, y.inputs, y.constants, y.local_grads) == (True, "", (), (), ())
+        y.data = 1.0  # leaves: settable
+        y.backward()
+    assert x.grad == 0.0
+    assert autograd.is_recording()
+
+
+def test_no_grad_nests_and_records_again_after():
+    x = Value(1.0)
+    with no_grad():
+        with no_grad():
+            assert (x + 1).is_leaf
+        assert (x + 1).is_leaf
+    assert (x + 1).op == "add"
+
+
+def test_no_grad_is_restored_after_an_exception():
+    with pytest.raises(ZeroDivisionError), no_grad():
+        1 / 0  # noqa: B018
+    assert autograd.is_recording()
+    assert not (Value(1.0) * 2).is_leaf
+
+
+def test_no_grad_inside_detect_anomaly_restores_both():
+    with detect_anomaly():
+        with no_grad():
+            assert (Value(1.0) + 1).is_leaf
+        with pytest.raises(FloatingPointError):
+            Value(0.0).log()
+    assert autograd.is_recording() and not (Value(1.0) + 1).is_leaf
+
+
+def test_a_failed_anomaly_backward_keeps_earlier_gradients():
+    v, w = Value(3.0, label="v"), Value(2.0, label="w")
+    y = v * 1.0 + w * 1e300
+    y.backward()
+    assert (v.grad, y.grad) == (1.0, 1.0)
+    with detect_anomaly(), pytest.raises(FloatingPointError, match="gradient of 'w'"):
+        y.backward(1e10)  # w's gradient overflows
+    # Rolled back, or this call's contribution added: either way the earlier 1.0 is kept.
+    assert v.grad in (1.0, 1.0 + 1e10)  # (it was 1e10 before b351cbd)
+    assert y.grad in (1.0, 1.0 + 1e10)

@@ -1,0 +1,269 @@
+"""nn.view.draw_network: an MLP drawn as the documents draw it, with every number on it.
+
+The 2-3-3-1 network of ../shared/seeds/002_*: neurons are ``n<layer>_<j>`` in the DOT source,
+inputs ``in<i>``, and the label of the weight from i to neuron ``n<k>_<j>`` is the plaintext
+node ``n<k>_<j>_w<i>``. The red paths are checked against ``PathSet``: a neuron is red when
+its net input lies on a path from E down to the highlighted parameter.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from test_documents import B_2331, NAMES_2331, W_2331
+from test_draw import dot_statements, rows
+
+from autograd import Value, explain, render
+from autograd.draw import HIGHLIGHT
+from autograd.explain import number
+from autograd.graph import PathSet
+from nn import MLP, losses
+from nn.view import draw_network
+
+needs_dot = pytest.mark.skipif(shutil.which("neato") is None, reason="Graphviz is not installed")
+
+
+@pytest.fixture(scope="module")
+def doc():
+    net = MLP.from_weights(W_2331, B_2331, ["relu", "relu", "sigmoid"])
+    net.rename(NAMES_2331)
+    net.name_neurons([["n3", "n4", "n5"], ["n6", "n7", "n8"], ["n9"]])
+    E = losses.squared_error(net([0.23, 0.55]), 0.01)
+    E.label = "E"
+    E.backward()
+    return net, {p.label: p for p in net.parameters()}, E
+
+
+@pytest.fixture(scope="module")
+def plain(doc):
+    return dot_statements(draw_network(doc[0]))
+
+
+def neurons(net):
+    """{"n3": (layer k, index j, Neuron), ...}."""
+    return {n.name: (k, j, n) for k, layer in enumerate(net.layers) for j, n in enumerate(layer.neurons)}
+
+
+def weight_label(nodes, k, j, i):
+    return nodes[f"n{k}_{j}_w{i}"]["label"].replace("\\n", "\n")
+
+
+# --- the numbers ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "grad"),
+    [
+        ("w16", "0.7", "0.002468"), ("w17", "0.8", "0.1408"), ("w18", "0.9", "0.1664"),
+        ("w7", "0.7", "0.03008"), ("w1", "0.1", "0.0559"), ("w2", "0.2", "0"),
+        ("w13", "0.4", "0.0613"), ("w4", "0.4", "0.1337"),
+    ],
+)
+def test_weight_labels_show_value_and_gradient(doc, plain, name, value, grad):
+    net, p, _ = doc
+    nodes, _ = plain
+    w = p[name]
+    assert (number(w.data), number(w.grad)) == (value, grad)
+    (k, j, i), = [(k, j, i) for k, layer in enumerate(net.layers) for j, n in enumerate(layer.neurons)
+                  for i, x in enumerate(n.w) if x is w]
+    assert weight_label(nodes, k, j, i) == f"{name} = {value}\n∂E/∂{name} = {grad}"
+    assert f"{name} = {value}\n∂E/∂{name} = {grad}" in draw_network(net).source
+
+
+def test_every_weight_has_one_label_node(doc, plain):
+    net, _, _ = doc
+    nodes, _ = plain
+    labels = {k: a for k, a in nodes.items() if re.fullmatch(r"n\d+_\d+_w\d+", k)}
+    assert len(labels) == 6 + 9 + 3
+    for k, layer in enumerate(net.layers):
+        for j, n in enumerate(layer.neurons):
+            for i, w in enumerate(n.w):
+                text = weight_label(nodes, k, j, i)
+                assert text == f"{w.label} = {number(w.data)}\n∂E/∂{w.label} = {number(w.grad)}"
+
+
+@pytest.mark.parametrize(
+    ("name", "net_", "out", "bias", "bias_grad"),
+    [
+        ("n3", "0.343", "0.343", "b1 = 0.1", "∂E/∂b1 = 0.2431"),
+        ("n4", "-0.079", "0", "b2 = -0.4", "∂E/∂b2 = 0"),  # the dead ReLU
+        ("n5", "0.699", "0.699", "b3 = 0.3", "∂E/∂b3 = 0.1529"),
+        ("n6", "0.0197", "0.0197", "b4 = -0.5", "∂E/∂b4 = 0.0877"),
+        ("n7", "1.124", "1.124", "b5 = 0.5", "∂E/∂b5 = 0.1002"),
+        ("n8", "1.328", "1.328", "b6 = 0.6", "∂E/∂b6 = 0.1128"),
+        ("n9", "1.408", "0.8035", "b7 = -0.7", "∂E/∂b7 = 0.1253"),
+    ],
+)
+def test_neuron_boxes_show_net_out_and_bias(doc, plain, name, net_, out, bias, bias_grad):
+    net, _, _ = doc
+    nodes, _ = plain
+    k, j, n = neurons(net)[name]
+    activation = "sigmoid" if name == "n9" else "relu"
+    assert rows(nodes[f"n{k}_{j}"]["label"]) == [
+        f"{name}  {activation}", f"net {net_}   out {out}", bias, bias_grad]
+    net_node, out_node = n._last
+    assert (number(net_node.data), number(out_node.data)) == (net_, out)
+
+
+@pytest.mark.parametrize(("i", "text"), [(0, "x[0] = 0.23"), (1, "x[1] = 0.55")])
+def test_inputs_show_their_values(plain, i, text):
+    nodes, _ = plain
+    assert nodes[f"in{i}"]["label"] == text
+
+
+def test_input_names(doc):
+    nodes, _ = dot_statements(draw_network(doc[0], input_names=["x1", "x2"]))
+    assert (nodes["in0"]["label"], nodes["in1"]["label"]) == ("x1 = 0.23", "x2 = 0.55")
+
+
+def test_labelled_input_values_name_the_inputs():
+    net = MLP.from_weights([[[0.5, -0.5]]], [[0.1]], ["sigmoid"])
+    net([Value(1.0, label="i1"), Value(2.0, label="i2")])
+    nodes, _ = dot_statements(draw_network(net))
+    assert (nodes["in0"]["label"], nodes["in1"]["label"]) == ("i1 = 1", "i2 = 2")
+
+
+def test_before_any_forward_pass_there_are_no_numbers_to_show():
+    net = MLP(3, [2, 1], seed=1)
+    nodes, edges = dot_statements(draw_network(net))
+    assert [nodes[f"in{i}"]["label"] for i in range(3)] == ["x[0]", "x[1]", "x[2]"]
+    assert not any("net " in r for r in rows(nodes["n0_0"]["label"]))
+    assert len(edges) == 3 * 2 + 2 * 1
+
+
+def test_digits(doc):
+    nodes, _ = dot_statements(draw_network(doc[0], digits=2))
+    assert rows(nodes["n2_0"]["label"])[1:] == ["net 1.4   out 0.8", "b7 = -0.7", "∂E/∂b7 = 0.13"]
+    assert weight_label(nodes, 2, 0, 1) == "w17 = 0.8\n∂E/∂w17 = 0.14"
+
+
+def test_layout_is_pinned_in_columns(doc, plain):
+    nodes, _ = plain
+    xs = {name: float(a["pos"].split(",")[0])
+          for name, a in nodes.items() if re.fullmatch(r"in\d|n\d_\d", name)}
+    assert [xs["in0"], xs["n0_0"], xs["n1_2"], xs["n2_0"]] == [0.0, 5.5, 11.0, 16.5]
+    assert all(a["pos"].endswith("!") for a in nodes.values())  # every node pinned
+    ys = [float(nodes[f"n0_{j}"]["pos"].split(",")[1].rstrip("!")) for j in range(3)]
+    assert ys == sorted(ys, reverse=True)  # first neuron on top
+
+
+# --- highlight --------------------------------------------------------------------------------
+
+
+def _colours(graph):
+    nodes, edges = dot_statements(graph)
+    red_nodes = {k for k, a in nodes.items() if re.fullmatch(r"n\d+_\d+", k) and a["color"] == HIGHLIGHT}
+    red_edges = {e for e, attrs in edges.items() for a in attrs if a["color"] == HIGHLIGHT}
+    red_labels = {k for k, a in nodes.items()
+                  if re.fullmatch(r"n\d+_\d+_w\d+", k) and a["fontcolor"] == HIGHLIGHT}
+    return nodes, edges, red_nodes, red_edges, red_labels
+
+
+def test_highlight_w7_colours_exactly_its_path(doc):
+    net, p, E = doc
+    g = draw_network(net, highlight=p["w7"], output=E)
+    nodes, edges, red_nodes, red_edges, red_labels = _colours(g)
+    assert red_nodes == {"n1_0", "n2_0"}  # n6 and n9
+    assert red_edges == {("n0_0", "n1_0"), ("n1_0", "n2_0")}  # w7 (n3 -> n6) and n6 -> n9 (w16)
+    assert red_labels == {"n1_0_w0", "n2_0_w0"}  # the labels of w7 and w16
+    for (tail, head), attrs in edges.items():
+        (a,) = attrs
+        assert a["penwidth"] == ("2.5" if (tail, head) in red_edges else "1")
+        assert a["color"] in (HIGHLIGHT, "grey45")
+    for k, a in nodes.items():
+        if re.fullmatch(r"n\d+_\d+", k):
+            assert (a["color"], a["penwidth"]) == ((HIGHLIGHT, "2") if k in red_nodes else ("black", "1"))
+
+
+def test_highlight_w7_writes_the_derivation_under_the_picture(doc):
+    net, p, E = doc
+    nodes, _ = dot_statements(draw_network(net, highlight=p["w7"], output=E))
+    label = nodes["derivation"]["label"]
+    assert label.split("\\l") == [
+        "∂E/∂w7 = ∂E/∂out_n9 · ∂out_n9/∂net_n9 · ∂net_n9/∂out_n6 · ∂out_n6/∂net_n6 · ∂net_n6/∂w7",
+        "       = 0.7935 · 0.1579 · 0.7 · 1 · 0.343",
+        "       = 0.03008",
+        "",
+    ]
+    assert label.replace("\\l", "\n").rstrip("\n") == str(explain(E, p["w7"]))
+    assert nodes["derivation"]["fontname"] == "Courier"
+
+
+def test_no_derivation_without_output_or_highlight(doc):
+    net, p, E = doc
+    assert "derivation" not in dot_statements(draw_network(net, highlight=p["w7"]))[0]
+    assert "derivation" not in dot_statements(draw_network(net, output=E))[0]
+    assert HIGHLIGHT not in draw_network(net, output=E).source
+
+
+@pytest.mark.parametrize("name", ["w16", "w17", "b7", "w7", "w13", "b4", "w1", "w2", "w6", "b3"])
+def test_highlight_agrees_with_the_paths_of_the_graph(doc, name):
+    """Red neurons: those whose net input is on a path from E down to the parameter; red
+    connections: the parameter's own, and those between two red neurons."""
+    net, p, E = doc
+    path_nodes = PathSet(E, p[name]).nodes
+    _, _, red_nodes, red_edges, red_labels = _colours(draw_network(net, highlight=p[name], output=E))
+    expected_nodes, expected_edges, expected_labels = set(), set(), set()
+    for k, layer in enumerate(net.layers):
+        for j, n in enumerate(layer.neurons):
+            net_node = n._last[0]
+            if net_node in path_nodes:
+                expected_nodes.add(f"n{k}_{j}")
+            for i, w in enumerate(n.w):
+                tail = f"in{i}" if k == 0 else f"n{k - 1}_{i}"
+                prev_out = None if k == 0 else net.layers[k - 1].neurons[i]._last[1]
+                if w is p[name] or (prev_out in path_nodes and net_node in path_nodes):
+                    expected_edges.add((tail, f"n{k}_{j}"))
+                    expected_labels.add(f"n{k}_{j}_w{i}")
+    assert red_nodes == expected_nodes
+    assert red_edges == expected_edges
+    assert red_labels == expected_labels
+    assert "n2_0" in red_nodes  # every path ends at the output neuron
+
+
+# --- rendering and argument checks ------------------------------------------------------------
+
+
+@needs_dot
+def test_renders_to_png(doc, tmp_path):
+    net, p, E = doc
+    path = render(draw_network(net, highlight=p["w7"], output=E), tmp_path / "net.png", format="png")
+    data = path.read_bytes()
+    assert path == tmp_path / "net.png" and data.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert width > height > 300  # the columns side by side, wider than tall
+
+
+@needs_dot
+def test_renders_to_svg_with_the_numbers(doc, tmp_path):
+    net, p, E = doc
+    svg = render(draw_network(net, highlight=p["w7"], output=E), tmp_path / "net.svg").read_text("utf-8")
+    for text in ["w17 = 0.8", "∂E/∂w17 = 0.1408", "net 1.408", "out 0.8035", "b7 = &#45;0.7", "0.03008"]:
+        assert text in svg, text
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error", "message"),
+    [
+        (("not a model",), {}, TypeError, "draw_network: expected an nn.MLP, not str"),
+        ((None,), {}, TypeError, "expected an nn.MLP, not NoneType"),
+        ((), {"highlight": Value(0.7, label="w16")}, ValueError, "is not a parameter of this model"),
+        ((), {"highlight": 0.7}, ValueError, "highlight 0.7 is not a parameter of this model"),
+        ((), {"input_names": ["x1"]}, ValueError, "draw_network: input_names must be a list of 2 names"),
+        ((), {"input_names": ["a", "b", "c"]}, ValueError, "must be a list of 2 names"),
+        ((), {"output": 0.3}, TypeError, "draw_network: output must be a Value, not float"),
+        ((), {"digits": 0}, ValueError, "digits must be an int from 1 to 17, not 0"),
+        ((), {"digits": 2.5}, ValueError, "digits must be an int from 1 to 17, not 2.5"),
+    ],
+)
+def test_bad_inputs_raise(doc, args, kwargs, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        draw_network(*(args or (doc[0],)), **kwargs)
+
+
+def test_highlight_of_another_models_parameter_is_refused(doc):
+    other = MLP.from_weights(W_2331, B_2331, ["relu", "relu", "sigmoid"])
+    with pytest.raises(ValueError, match="not a parameter of this model"):
+        draw_network(doc[0], highlight=other.parameters()[0])
