@@ -1,9 +1,10 @@
 """Reverse mode: the chain rule, applied once per node along a topological order.
 
 For each node, from the output back to the leaves, ``input.grad += node.grad · ∂node/∂input``.
-A node whose gradient is exactly 0 passes nothing on (0 times a finite partial is 0), so a
-dead ReLU's whole branch costs nothing; an infinite partial under a zero gradient therefore
-gives 0, where PyTorch would give 0·∞ = nan.
+A node whose gradient is exactly 0 is skipped where that changes nothing: for ops whose
+partials are finite for every input (add, sub, neg, relu: ``Op.bounded``) and for a dot or
+sum whose operands are all finite. So a dead ReLU's branch costs little, while 0·∞ is still
+nan, as IEEE (and PyTorch) say.
 The loop is generated from the op table's formulas (``ops.Op.partials``, see ``codegen``):
 one branch per op with its partials inlined, because this is the hot path of every training
 step. The calculus is still defined once, in ``ops``; ``print(backprop.SOURCE)`` shows it.
@@ -26,7 +27,7 @@ SOURCE = codegen.backward_source(ops.NODE_OPS)
 _propagate = codegen.compile_source(
     SOURCE,
     "<autograd generated backward>",
-    {**ops.NAMESPACE, "OPS": ops.NODE_OPS, "operand_data": operand_data},
+    {**ops.NAMESPACE, "OPS": ops.NODE_OPS, "operand_data": operand_data, "isfinite": math.isfinite},
 )["_propagate"]
 
 

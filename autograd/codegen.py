@@ -42,9 +42,8 @@ class Dialect:
 
 
 GRAPH = Dialect(
-    head=["    for node in reversed(order):", "        g = node._grad",
-          "        if not g:  # 0 · (finite partial) adds nothing: skip dead branches",
-          "            continue", "        op = node._op", "        a = node._a"],
+    head=["    for node in reversed(order):", "        g = node._grad", "        op = node._op",
+          "        a = node._a"],
     select="op is OP{i}",
     select_nary="op.kind == {nary}",
     operands={
@@ -54,14 +53,16 @@ GRAPH = Dialect(
     },
     out="node._data",
     target="{slot}._grad",
-    nary=["for x, d in zip(a, op.dn(node._data, operand_data(a))):",
-          "    if type(x) is not float:",
-          "        x._grad += g * d"],
+    nary=["data = operand_data(a)",
+          "if g or not isfinite(sum(data)):  # else every partial is finite: 0 · it adds nothing",
+          "    for x, d in zip(a, op.dn(node._data, data)):",
+          "        if type(x) is not float:",
+          "            x._grad += g * d"],
 )
 
 TAPE = Dialect(
     head=["    for i in range(len(code) - 1, -1, -1):", "        s = first + i", "        g = grads[s]",
-          "        if not g:", "            continue", "        op = code[i]", "        a = A[i]"],
+          "        op = code[i]", "        a = A[i]"],
     select="op == {i}",
     select_nary="op >= {n}",
     operands={
@@ -72,8 +73,10 @@ TAPE = Dialect(
     out="vals[s]",
     target="grads[{slot}]",
     nary=["gather, slots = a",
-          "for o, d in zip(slots, OPS[op].dn(vals[s], gather(vals))):",
-          "    grads[o] += g * d"],
+          "data = gather(vals)",
+          "if g or not isfinite(sum(data)):",
+          "    for o, d in zip(slots, OPS[op].dn(vals[s], data)):",
+          "        grads[o] += g * d"],
 )
 
 
@@ -96,10 +99,15 @@ def backward_source(node_ops: tuple[ops.Op, ...], dialect: Dialect = GRAPH, name
         if op.kind == ops.BINARY:
             lines.append(f"            b = {load['b']}")
         lines += [f"            {v} = {load[v]}" for v in ("x", "y", "out") if v in used]
+        # A bounded op (finite partials, whatever the input) with g == 0 adds exactly nothing.
+        indent = "            "
+        if op.bounded:
+            lines.append(f"{indent}if g:")
+            indent += "    "
         for slot, d in pushes:
             # Exact shortcuts: g * 1.0 == g, and s + g * -1.0 == s - g, for every float.
             update = {"1.0": "+= g", "-1.0": "-= g"}.get(d, f"+= g * {inline(d)}")
-            lines.append(f"            {dialect.target.format(slot=slot)} {update}")
+            lines.append(f"{indent}{dialect.target.format(slot=slot)} {update}")
     return "\n".join(lines) + "\n"
 
 

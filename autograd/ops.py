@@ -46,6 +46,7 @@ class Op:
     """
 
     __slots__ = (
+        "bounded",
         "constant_left",
         "d0",
         "d1",
@@ -59,8 +60,12 @@ class Op:
         "with_constant",
     )
 
-    def __init__(self, name: str, formula: str, *partials: str, kind: int = 0, variant: str = "") -> None:
+    def __init__(self, name: str, formula: str, *partials: str, kind: int = 0, variant: str = "",
+                 bounded: bool = False) -> None:
         self.name = name
+        # bounded: every partial is finite for every input (nan included), so a node whose
+        # gradient is 0 passes exactly nothing on and backward may skip it.
+        self.bounded = bounded
         self.variant = variant  # "" for an op itself; "c" for x op c, "l" for c op x
         self.formula = formula
         self.partials = partials
@@ -72,8 +77,8 @@ class Op:
         self.with_constant: Op | None = None
         self.constant_left: Op | None = None
         if self.kind == BINARY:
-            self.with_constant = Op(name, formula, partials[0], kind=UNARY, variant="c")
-            self.constant_left = Op(name, formula, partials[1], kind=CONST_LEFT, variant="l")
+            self.with_constant = Op(name, formula, partials[0], kind=UNARY, variant="c", bounded=bounded)
+            self.constant_left = Op(name, formula, partials[1], kind=CONST_LEFT, variant="l", bounded=bounded)
 
     @classmethod
     def nary(
@@ -85,6 +90,7 @@ class Op:
     ) -> Op:
         op = cls.__new__(cls)
         op.name, op.formula, op.partials, op.kind, op.variant = name, formula, (), NARY, ""
+        op.bounded = False  # an NARY op's partials are finite when its operands are (dot, sum)
         op.fn, op.dn, op.d0, op.d1 = fn, dn, _no_operand, _no_operand
         op.with_constant = op.constant_left = None
         return op
@@ -178,20 +184,20 @@ NAMESPACE = {
 }
 
 #            name       value                      ∂out/∂x                          ∂out/∂y
-ADD = Op("add", "x + y", "1.0", "1.0")
-SUB = Op("sub", "x - y", "1.0", "-1.0")
+ADD = Op("add", "x + y", "1.0", "1.0", bounded=True)
+SUB = Op("sub", "x - y", "1.0", "-1.0", bounded=True)
 MUL = Op("mul", "x * y", "y", "x")
 DIV = Op("div", "ieee_div(x, y)", "ieee_div(1.0, y)", "-ieee_div(out, y)")
 POW = Op("pow", "ieee_pow(x, y)",
          "0.0 if y == 0.0 else y * ieee_pow(x, y - 1.0)",
          "0.0 if x == 0.0 and y >= 0.0 else out * ieee_log(x)")
-NEG = Op("neg", "-x", "-1.0")
+NEG = Op("neg", "-x", "-1.0", bounded=True)
 EXP = Op("exp", "ieee_exp(x)", "out")
 LOG = Op("log", "ieee_log(x)", "ieee_div(1.0, x)")
 SQRT = Op("sqrt", "ieee_sqrt(x)", "ieee_div(0.5, out)")
 TANH = Op("tanh", "tanh(x)", "1.0 - out * out")
 SIGMOID = Op("sigmoid", "sigmoid(x)", "out * (1.0 - out)")
-RELU = Op("relu", "relu(x)", "1.0 if x > 0.0 else 0.0")
+RELU = Op("relu", "relu(x)", "1.0 if x > 0.0 else 0.0", bounded=True)
 ABS = Op("abs", "fabs(x)", "sign(x)")
 
 

@@ -16,6 +16,7 @@ re-runs ``fn`` eagerly at each call and raises ``TapeMismatch`` when the graph d
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -28,7 +29,7 @@ from .value import Number, Value, as_real
 
 TAPE_OPS = (*ops.NODE_OPS, *ops.NARY_OPS)
 CODES = {op: i for i, op in enumerate(TAPE_OPS)}
-_names = {**ops.NAMESPACE, "OPS": TAPE_OPS}
+_names = {**ops.NAMESPACE, "OPS": TAPE_OPS, "isfinite": math.isfinite}
 FORWARD_SOURCE = codegen.tape_forward_source(ops.NODE_OPS)
 BACKWARD_SOURCE = codegen.backward_source(
     ops.NODE_OPS, codegen.TAPE, "_tape_backward", "vals, grads, code, A, B, first", nary_after=0

@@ -96,3 +96,13 @@ def test_derivative_conventions(f, inputs, grads):
     out.backward()
     for x, g in zip(xs, grads, strict=True):
         assert_same(x.grad, g)
+
+
+@pytest.mark.parametrize("f", [lambda x: x.sqrt() * 0.0, lambda x: (1 / x) * 0.0, lambda x: x.log() * 0.0])
+def test_a_zero_gradient_times_an_infinite_partial_is_nan(f):
+    x = Value(0.0)
+    out = f(x)
+    (middle,) = out.inputs
+    assert out.local_grads == (0.0,) and math.isinf(middle.local_grads[0])
+    out.backward()
+    assert math.isnan(x.grad)  # 1 · 0 · inf; actual: 0.0

@@ -1,0 +1,248 @@
+"""Network files: a small network, its data and its training step, in TOML.
+
+    title = "2-3-3-1 network"
+    inputs = [0.23, 0.55]              # one sample
+    input_names = ["x1", "x2"]         # optional
+    targets = [0.01]                   # one per output; cross_entropy: class = 2 instead
+    loss = "squared_error"             # mse, binary_cross_entropy, cross_entropy, hinge
+    learning_rate = 0.01
+    steps = 1                          # optional: training steps to show after the first
+
+    [[layers]]                         # one table per layer, input side first
+    activation = "relu"                # relu, sigmoid, tanh, linear, softmax (output only)
+    weights = [[0.1, 0.4], [0.2, 0.5], [0.3, 0.6]]   # weights[j][i]: input i -> neuron j
+    biases = [0.1, -0.4, 0.3]
+    neurons = ["n3", "n4", "n5"]                      # optional names
+    weight_names = [["w1", "w4"], ["w2", "w5"], ["w3", "w6"]]
+    bias_names = ["b1", "b2", "b3"]
+
+    [claims]                           # optional: numbers a document (or a student) printed
+    "out_n3" = "0.343"                 # a string keeps the precision it was printed to
+    "∂E/∂w17" = "0.0850"
+
+Every mistake is reported as a ``NetFileError`` naming the file, the field and what was
+expected, never as a traceback from deep inside.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+from .layers import ACTIVATIONS, LAYER_ACTIVATIONS
+
+LOSSES = ("squared_error", "mse", "binary_cross_entropy", "cross_entropy", "hinge")
+KEYS = {"title", "source", "inputs", "input_names", "targets", "class", "loss", "learning_rate",
+        "steps", "layers", "claims"}
+LAYER_KEYS = {"activation", "weights", "biases", "neurons", "weight_names", "bias_names"}
+
+
+class NetFileError(ValueError):
+    """A network file that cannot be used; the message names the file, the field and why."""
+
+    def __init__(self, path: str, where: str, message: str) -> None:
+        super().__init__(f"{path}: {where}: {message}" if where else f"{path}: {message}")
+
+
+@dataclass
+class LayerSpec:
+    activation: str
+    weights: list[list[float]]
+    biases: list[float]
+    neurons: list[str] | None = None
+    weight_names: list[list[str]] | None = None
+    bias_names: list[str] | None = None
+
+
+@dataclass
+class NetSpec:
+    """A parsed, checked network file."""
+
+    path: str
+    title: str
+    inputs: list[float]
+    layers: list[LayerSpec]
+    loss: str
+    target: list[float] | int  # numbers per output, or a class index (cross_entropy)
+    learning_rate: float
+    steps: int = 0
+    input_names: list[str] | None = None
+    source: str = ""
+    claims: dict[str, str] = field(default_factory=dict)
+
+
+class _Reader:
+    """Field checks that say which file and field went wrong."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fail(self, where: str, message: str) -> NetFileError:
+        return NetFileError(self.path, where, message)
+
+    def number(self, x: Any, where: str) -> float:
+        if isinstance(x, bool) or not isinstance(x, (int, float)):
+            raise self.fail(where, f"expected a number, found {_show(x)}")
+        if not math.isfinite(x):
+            raise self.fail(where, f"expected a finite number, found {x}")
+        return float(x)
+
+    def numbers(self, xs: Any, where: str, length: int | None = None) -> list[float]:
+        if not isinstance(xs, list) or not xs:
+            raise self.fail(where, f"expected a non-empty list of numbers, found {_show(xs)}")
+        if length is not None and len(xs) != length:
+            raise self.fail(where, f"expected {length} numbers, found {len(xs)}")
+        return [self.number(x, f"{where}[{i}]") for i, x in enumerate(xs)]
+
+    def names(self, xs: Any, where: str, length: int) -> list[str]:
+        if not isinstance(xs, list) or len(xs) != length or not all(isinstance(x, str) and x for x in xs):
+            raise self.fail(where, f"expected a list of {length} non-empty names, found {_show(xs)}")
+        return list(xs)
+
+
+def _show(x: Any) -> str:
+    text = repr(x)
+    return f"{type(x).__name__} {text if len(text) < 60 else text[:57] + '...'}"
+
+
+def parse(text: str, path: str = "<string>") -> NetSpec:
+    """Check a network file's text; a NetFileError says what is wrong and where."""
+    r = _Reader(path)
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise r.fail("", f"not valid TOML ({e})") from None
+    unknown = sorted(set(doc) - KEYS)
+    if unknown:
+        raise r.fail(unknown[0], f"unknown field; expected one of {', '.join(sorted(KEYS))}")
+    for key in ("inputs", "loss", "learning_rate", "layers"):
+        if key not in doc:
+            raise r.fail(key, "missing (required)")
+    inputs = r.numbers(doc["inputs"], "inputs")
+    loss = doc["loss"]
+    if loss not in LOSSES:
+        raise r.fail("loss", f"unknown loss {_show(loss)}; expected one of {', '.join(LOSSES)}")
+    lr = r.number(doc["learning_rate"], "learning_rate")
+    if lr <= 0:
+        raise r.fail("learning_rate", f"expected a positive number, found {lr}")
+    steps = doc.get("steps", 0)
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps <= 10_000:
+        raise r.fail("steps", f"expected a whole number from 0 to 10000, found {_show(steps)}")
+    layers = _layers(r, doc["layers"], len(inputs))
+    nout = len(layers[-1].biases)
+    target: list[float] | int
+    if loss == "cross_entropy":
+        if "class" not in doc:
+            raise r.fail("class", "missing: cross_entropy needs the index of the true class")
+        k = doc["class"]
+        if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < nout:
+            raise r.fail("class", f"expected a class index from 0 to {nout - 1}, found {_show(k)}")
+        target = k
+    else:
+        if "targets" not in doc:
+            raise r.fail("targets", f"missing: one target per output ({nout})")
+        target = r.numbers(doc["targets"], "targets", nout)
+        if loss in ("hinge", "binary_cross_entropy") and nout != 1:
+            raise r.fail("loss", f"{loss} needs a network with one output, this one has {nout}")
+    names = doc.get("input_names")
+    input_names = r.names(names, "input_names", len(inputs)) if names is not None else None
+    checked = _claims(r, doc.get("claims", {}), "claims")
+    title = doc.get("title", Path(path).stem)
+    return NetSpec(path, str(title), inputs, layers, loss, target, lr, steps, input_names,
+                   str(doc.get("source", "")), checked)
+
+
+def _layers(r: _Reader, raw: Any, nin: int) -> list[LayerSpec]:
+    if not isinstance(raw, list) or not raw:
+        raise r.fail("layers", "expected one or more [[layers]] tables")
+    layers = []
+    for k, layer in enumerate(raw):
+        where = f"layers[{k}]"
+        if not isinstance(layer, dict):
+            raise r.fail(where, f"expected a table, found {_show(layer)}")
+        unknown = sorted(set(layer) - LAYER_KEYS)
+        if unknown:
+            expected = ", ".join(sorted(LAYER_KEYS))
+            raise r.fail(f"{where}.{unknown[0]}", f"unknown field; expected one of {expected}")
+        for key in ("activation", "weights", "biases"):
+            if key not in layer:
+                raise r.fail(f"{where}.{key}", "missing (required)")
+        act = layer["activation"]
+        if act not in ACTIVATIONS and act not in LAYER_ACTIVATIONS:
+            valid = ", ".join([*ACTIVATIONS, *LAYER_ACTIVATIONS])
+            raise r.fail(f"{where}.activation", f"unknown activation {_show(act)}; expected one of {valid}")
+        if act in LAYER_ACTIVATIONS and k != len(raw) - 1:
+            raise r.fail(f"{where}.activation", f"{act} is for the output layer only")
+        W = layer["weights"]
+        if not isinstance(W, list) or not W:
+            raise r.fail(f"{where}.weights", f"expected a list of rows (one per neuron), found {_show(W)}")
+        weights = [r.numbers(row, f"{where}.weights[{j}]", nin) for j, row in enumerate(W)]
+        nout = len(weights)
+        biases = r.numbers(layer["biases"], f"{where}.biases", nout)
+        spec = LayerSpec(act, weights, biases)
+        if "neurons" in layer:
+            spec.neurons = r.names(layer["neurons"], f"{where}.neurons", nout)
+        if "bias_names" in layer:
+            spec.bias_names = r.names(layer["bias_names"], f"{where}.bias_names", nout)
+        if "weight_names" in layer:
+            rows = layer["weight_names"]
+            if not isinstance(rows, list) or len(rows) != nout:
+                raise r.fail(f"{where}.weight_names", f"expected {nout} rows of names, found {_show(rows)}")
+            spec.weight_names = [r.names(row, f"{where}.weight_names[{j}]", nin)
+                                 for j, row in enumerate(rows)]
+        layers.append(spec)
+        nin = nout
+    return layers
+
+
+def _claims(r: _Reader, claims: Any, where: str) -> dict[str, str]:
+    """quantity -> the number as written (a string keeps its trailing zeros: "0.0850")."""
+    if not isinstance(claims, dict):
+        raise r.fail(where, f"expected a table of quantity = number, found {_show(claims)}")
+    checked = {}
+    for name, value in claims.items():
+        text = value if isinstance(value, str) else repr(value)
+        try:
+            if isinstance(value, bool) or not math.isfinite(float(text)):
+                raise ValueError
+        except ValueError:
+            raise r.fail(f"{where}.{name}", f"expected a finite number, found {_show(value)}") from None
+        checked[name] = text.strip()
+    return checked
+
+
+def _read(path: str | Path) -> str:
+    p = Path(path)
+    try:
+        return p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NetFileError(str(p), "", "no such file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise NetFileError(str(p), "", f"cannot read it ({e})") from None
+
+
+def load(path: str | Path) -> NetSpec:
+    """Read and check a network file."""
+    return parse(_read(path), str(path))
+
+
+def load_claims(path: str | Path) -> dict[str, str]:
+    """A claims file: ``"∂E/∂w16" = "0.0025"`` lines, at the top level or under [claims]."""
+    r = _Reader(str(path))
+    try:
+        doc = tomllib.loads(_read(path))
+    except tomllib.TOMLDecodeError as e:
+        raise r.fail("", f"not valid TOML ({e})") from None
+    claims = doc.get("claims", doc) if set(doc) <= {"claims"} or "claims" not in doc else doc["claims"]
+    checked = _claims(r, claims, "claims" if "claims" in doc else "")
+    if not checked:
+        raise r.fail("", 'no claims; write lines such as "∂E/∂w16" = "0.0025"')
+    return checked

@@ -1,0 +1,285 @@
+"""``fit(..., compiled=True)``: training through ``autograd.trace`` tapes.
+
+Full-batch training is one tape of exactly the eager operations: history, final weights and
+final gradients must equal the eager path's bit for bit. Mini-batches use one per-sample tape
+per distinct target and agree up to rounding.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from test_documents import B_2331, NAMES_2331, W_2331
+
+import nn.train
+from nn import MLP, SGD, Adam, data, fit, losses
+
+
+def hexes(xs):
+    return [x.hex() for x in xs]
+
+
+@pytest.fixture
+def traces(monkeypatch):
+    """Every trace fit makes: a list of (number of example inputs, tape)."""
+    made = []
+    real = nn.train.trace
+
+    def counting(fn, example_inputs, **kw):
+        tape = real(fn, example_inputs, **kw)
+        made.append((len(example_inputs), tape))
+        return tape
+
+    monkeypatch.setattr(nn.train, "trace", counting)
+    return made
+
+
+# Problems: a factory giving (model, X, y, loss, fit keyword arguments); the model is fresh
+# and identical on every call.
+def moons_hinge():
+    X, y01 = data.moons(30, noise=0.1, seed=1)
+    net = MLP(2, [16, 16, 1], seed=1337)
+    return net, X, [2 * t - 1 for t in y01], losses.hinge, dict(l2=1e-4, lr=0.5)
+
+
+def moons_hinge_adam():
+    net, X, y, loss, _ = moons_hinge()
+    return net, X, y, loss, dict(l2=1e-4, optimizer=Adam(net.parameters(), lr=0.02))
+
+
+def doc_2331():
+    net = MLP.from_weights(W_2331, B_2331, ["relu", "relu", "sigmoid"])
+    net.rename(NAMES_2331)
+    X = [[0.23, 0.55], [-0.4, 0.9], [1.5, 0.2], [0.7, -1.1]]
+    return net, X, [0.01, 0.5, 0.9, 0.01], losses.squared_error, dict(lr=0.5)
+
+
+def doc_2331_momentum():
+    net, X, y, loss, _ = doc_2331()
+    return net, X, y, loss, dict(optimizer=SGD(net.parameters(), lr=0.3, momentum=0.9))
+
+
+def two_outputs():
+    """Two sigmoid outputs, list targets (the 2-2-2 document's shape)."""
+    net = MLP(2, [4, 2], activations=["tanh", "sigmoid"], seed=7)
+    X = [[0.05, 0.1], [0.5, -0.3], [-0.8, 0.2], [0.3, 0.9], [1.0, 1.0]]
+    y = [[0.01, 0.99], [0.9, 0.1], [0.01, 0.99], [0.9, 0.1], [0.5, 0.5]]
+    return net, X, y, losses.squared_error, dict(lr=0.8)
+
+
+def spirals_logits():
+    X, y = data.spirals(8, classes=3, noise=0.1, seed=0)
+    net = MLP(2, [8, 3], activations=["relu", "linear"], seed=0)
+    return net, X, y, losses.cross_entropy, dict(lr=0.5)
+
+
+def spirals_softmax():
+    X, y = data.spirals(8, classes=3, noise=0.1, seed=0)
+    net = MLP(2, [8, 3], activations=["relu", "softmax"], seed=0)
+    return net, X, y, lambda o, t: losses.cross_entropy(o, t, from_logits=False), dict(lr=0.5)
+
+
+def train(problem, compiled, epochs, **extra):
+    net, X, y, loss, kw = problem()
+    history = fit(net, X, y, loss, epochs=epochs, progress=False, compiled=compiled, **{**kw, **extra})
+    return history, net
+
+
+# --- full batch: bit-identical ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "problem", [moons_hinge, moons_hinge_adam, doc_2331, doc_2331_momentum, two_outputs],
+)
+@pytest.mark.parametrize("batch_size", [None, "len", "more"])
+def test_full_batch_compiled_is_bit_identical_to_eager(problem, batch_size, traces):
+    n = len(problem()[1])
+    size = {None: None, "len": n, "more": n + 3}[batch_size]
+    epochs = 6
+    h_eager, net_eager = train(problem, False, epochs, batch_size=size)
+    assert traces == []
+    h_tape, net_tape = train(problem, True, epochs, batch_size=size)
+    assert len(h_tape) == epochs
+    assert hexes(h_tape) == hexes(h_eager)
+    assert list(net_tape.state_dict()) == list(net_eager.state_dict())
+    assert hexes(net_tape.state_dict().values()) == hexes(net_eager.state_dict().values())
+    # The gradients fit leaves on the parameters are the eager ones too.
+    assert hexes(p.grad for p in net_tape.parameters()) == hexes(p.grad for p in net_eager.parameters())
+    assert len(traces) == 1, "full batch: one whole-batch tape, traced once"
+    assert traces[0][0] == n * len(problem()[1][0])
+    assert h_tape[-1] < h_tape[0]
+
+
+def test_full_batch_2331_first_epoch_is_the_documents_error(traces):
+    history, _ = train(doc_2331, True, 3)
+    eager, _ = train(doc_2331, False, 3)
+    assert hexes(history) == hexes(eager)
+    net, X, y, loss, _ = doc_2331()
+    first = sum(loss(net(x), t).data for x, t in zip(X, y)) / len(X)
+    assert history[0] == pytest.approx(first, rel=1e-15)
+
+
+def test_compiled_and_eager_epochs_can_be_mixed():
+    """Parameters are read and written as in the eager path: 3 compiled + 3 eager = 6 eager."""
+    net, X, y, loss, kw = moons_hinge()
+    h1 = fit(net, X, y, loss, epochs=3, progress=False, compiled=True, **kw)
+    h2 = fit(net, X, y, loss, epochs=3, progress=False, compiled=False, **kw)
+    h_eager, net_eager = train(moons_hinge, False, 6)
+    assert hexes(h1 + h2) == hexes(h_eager)
+    assert hexes(net.state_dict().values()) == hexes(net_eager.state_dict().values())
+
+
+@pytest.mark.xfail(
+    reason="BUG: nn.functional's softmax/logsumexp shift by m = max(z.data), a plain number that the "
+    "whole-batch tape freezes at its trace-time value; after the first step eager uses the new max, "
+    "so fit(compiled=True) with cross_entropy is not bit-identical to eager, contrary to "
+    "_CompiledLoss's docstring",
+    strict=True,
+)
+@pytest.mark.parametrize("problem", [spirals_logits, spirals_softmax])
+def test_full_batch_cross_entropy_compiled_is_bit_identical_to_eager(problem):
+    h_eager, net_eager = train(problem, False, 10)
+    h_tape, net_tape = train(problem, True, 10)
+    assert hexes(h_tape) == hexes(h_eager)
+    assert hexes(net_tape.state_dict().values()) == hexes(net_eager.state_dict().values())
+
+
+@pytest.mark.parametrize("problem", [spirals_logits, spirals_softmax])
+def test_full_batch_cross_entropy_compiled_agrees_up_to_rounding(problem):
+    h_eager, net_eager = train(problem, False, 10)
+    h_tape, net_tape = train(problem, True, 10)
+    assert h_tape == pytest.approx(h_eager, rel=1e-12)
+    tape_state, eager_state = net_tape.state_dict(), net_eager.state_dict()
+    assert list(tape_state.values()) == pytest.approx(list(eager_state.values()), abs=1e-10)
+
+
+# --- mini-batches: per-sample tapes, equal up to rounding ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("problem", "batch_size", "n_targets"),
+    [
+        (moons_hinge, 7, 2),
+        (moons_hinge, 1, 2),
+        (moons_hinge_adam, 10, 2),
+        (doc_2331, 1, 3),
+        (doc_2331, 3, 3),
+        (doc_2331_momentum, 2, 3),
+        (two_outputs, 2, 3),
+        (spirals_logits, 5, 3),
+        (spirals_softmax, 4, 3),
+    ],
+)
+def test_mini_batch_compiled_agrees_with_eager(problem, batch_size, n_targets, traces):
+    epochs = 6
+    h_eager, net_eager = train(problem, False, epochs, batch_size=batch_size)
+    h_tape, net_tape = train(problem, True, epochs, batch_size=batch_size)
+    assert len(h_tape) == epochs
+    for a, b in zip(h_tape, h_eager):
+        assert math.isclose(a, b, rel_tol=1e-12), (h_tape, h_eager)
+    eager_state = net_eager.state_dict()
+    for name, value in net_tape.state_dict().items():
+        assert abs(value - eager_state[name]) <= 1e-10, name
+    assert len(traces) == n_targets, "one per-sample tape per distinct target"
+    nin = len(problem()[1][0])
+    assert all(n == nin for n, _ in traces)
+
+
+def test_cross_entropy_over_three_classes_uses_one_tape_per_class_and_trains(traces):
+    X, y = data.spirals(10, classes=3, noise=0.1, seed=2)
+    net = MLP(2, [10, 3], activations=["tanh", "linear"], seed=1)
+    history = fit(net, X, y, losses.cross_entropy, epochs=25, batch_size=6, lr=0.3,
+                  progress=False, compiled=True)
+    assert len(traces) == 3
+    tapes = [tape for _, tape in traces]
+    assert all(len(t.inputs) == 2 for t in tapes)
+    assert all(set(t.params) <= set(net.parameters()) for t in tapes)
+    # The tapes differ only in the class they pick: same size, same ops.
+    assert len({len(t) for t in tapes}) == 1
+    assert len({tuple(sorted(t.op_counts().items())) for t in tapes}) == 1
+    assert history[0] > history[-1]
+    assert history[-1] < 0.8 * history[0]
+    assert all(math.isfinite(h) for h in history)
+
+
+def test_only_the_targets_that_occur_get_a_tape(traces):
+    X, _ = data.spirals(6, classes=3, noise=0.1, seed=0)
+    y = [0 if k % 2 else 2 for k in range(len(X))]  # class 1 never occurs
+    net = MLP(2, [6, 3], activations=["relu", "linear"], seed=0)
+    fit(net, X, y, losses.cross_entropy, epochs=3, batch_size=4, progress=False, compiled=True)
+    assert len(traces) == 2
+
+
+def test_per_sample_tapes_are_reused_across_epochs(traces):
+    train(doc_2331, True, 1, batch_size=2)
+    first = len(traces)
+    traces.clear()
+    net, X, y, loss, kw = doc_2331()
+    fit(net, X, y, loss, epochs=12, batch_size=2, progress=False, compiled=True, **kw)
+    assert len(traces) == first == 3
+
+
+# --- value-branching losses under per-sample tapes ------------------------------------------------
+
+
+def bce_logits(o, t):
+    return losses.binary_cross_entropy(o, t, from_logits=True)
+
+
+@pytest.mark.xfail(
+    reason="BUG: binary_cross_entropy(from_logits=True) picks its softplus formula with "
+    "`if out.data >= 0`; fit(compiled=True) reuses the per-target tape traced at a positive logit "
+    "for a logit of -1000, where z + log(1 + e^-z) overflows: loss inf (eager: finite)",
+    strict=True,
+)
+def test_mini_batch_bce_from_logits_at_extreme_logits_matches_eager():
+    def run(compiled):
+        net = MLP.from_weights([[[1.0]]], [[0.0]], ["linear"])
+        h = fit(net, [[1.0], [-1000.0]], [0, 0], bce_logits, epochs=1, lr=1e-6, batch_size=1,
+                progress=False, compiled=compiled)
+        return h, net.state_dict()
+
+    (h_eager, s_eager), (h_tape, s_tape) = run(False), run(True)
+    assert math.isfinite(h_eager[0])
+    assert h_tape == pytest.approx(h_eager, rel=1e-12)
+    assert list(s_tape.values()) == pytest.approx(list(s_eager.values()), abs=1e-10)
+
+
+@pytest.mark.xfail(
+    reason="BUG: cross_entropy's logsumexp shift m = max(z.data) is frozen in the per-target tape; "
+    "a later sample whose logit exceeds it by ~710 overflows exp: loss inf (eager: 500.35)",
+    strict=True,
+)
+def test_mini_batch_cross_entropy_at_extreme_logits_matches_eager():
+    def run(compiled):
+        net = MLP.from_weights([[[1.0], [0.0]]], [[0.0, 0.0]], ["linear"])
+        h = fit(net, [[0.0], [1000.0]], [1, 1], losses.cross_entropy, epochs=1, lr=1e-6,
+                batch_size=1, progress=False, compiled=compiled)
+        return h, net.state_dict()
+
+    (h_eager, s_eager), (h_tape, s_tape) = run(False), run(True)
+    assert math.isfinite(h_eager[0])
+    assert h_tape == pytest.approx(h_eager, rel=1e-12)
+    assert list(s_tape.values()) == pytest.approx(list(s_eager.values()), abs=1e-10)
+
+
+def test_mini_batch_bce_from_logits_at_moderate_logits_agrees():
+    X, y = data.moons(20, noise=0.1, seed=3)
+    runs = []
+    for compiled in (False, True):
+        net = MLP(2, [6, 1], activations=["tanh", "linear"], seed=5)
+        runs.append(fit(net, X, y, bce_logits, epochs=5, batch_size=4, lr=0.5, progress=False,
+                        compiled=compiled))
+    assert runs[1] == pytest.approx(runs[0], rel=1e-12)
+
+
+# --- fit's arguments still checked --------------------------------------------------------------
+
+
+def test_compiled_fit_checks_its_arguments_like_eager():
+    net, X, y, loss, _ = doc_2331()
+    with pytest.raises(ValueError, match=r"inputs and .* targets"):
+        fit(net, X, y[:-1], loss, compiled=True, progress=False)
+    with pytest.raises(ValueError, match="batch_size"):
+        fit(net, X, y, loss, batch_size=0, compiled=True, progress=False)
