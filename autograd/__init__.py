@@ -12,7 +12,7 @@ from .explain import Explanation, UpdateTable, explain, update_table
 from .graph import leaves, topological_order
 from .modes import detect_anomaly, is_recording, no_grad
 from .tape import Tape, TapeMismatch, trace
-from .value import Value, dot, vsum
+from .value import Value, dot, shift, vsum
 
 __all__ = [
     "Explanation",
@@ -34,6 +34,7 @@ __all__ = [
     "no_grad",
     "numerical_grad",
     "render",
+    "shift",
     "topological_order",
     "trace",
     "update_table",

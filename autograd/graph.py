@@ -133,7 +133,8 @@ class PathSet:
         self.edges: dict[Value, list[tuple[Value, float]]] = {}
         counts: dict[Value, int] = {wrt: 1}
         for node in order:  # inputs before users
-            if node is wrt:
+            op = node._op
+            if node is wrt or op is None or op.blocks:  # a held-constant node passes no path on
                 continue
             edges = [(x, d) for x, d in zip(inputs(node), local_grads(node)) if x in counts]
             if edges:

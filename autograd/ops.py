@@ -46,6 +46,7 @@ class Op:
     """
 
     __slots__ = (
+        "blocks",
         "bounded",
         "constant_left",
         "d0",
@@ -66,6 +67,7 @@ class Op:
         # bounded: every partial is finite for every input (nan included), so a node whose
         # gradient is 0 passes exactly nothing on and backward may skip it.
         self.bounded = bounded
+        self.blocks = False  # see Op.nary
         self.variant = variant  # "" for an op itself; "c" for x op c, "l" for c op x
         self.formula = formula
         self.partials = partials
@@ -87,10 +89,14 @@ class Op:
         formula: str,
         fn: Callable[[Sequence[float]], float],
         dn: Callable[[float, Sequence[float]], Sequence[float]],
+        blocks: bool = False,
     ) -> Op:
+        """An op over any number of operands. ``blocks``: its partials are 0 by definition, a
+        value held constant for differentiation (explanations skip paths through it)."""
         op = cls.__new__(cls)
         op.name, op.formula, op.partials, op.kind, op.variant = name, formula, (), NARY, ""
         op.bounded = False  # an NARY op's partials are finite when its operands are (dot, sum)
+        op.blocks = blocks
         op.fn, op.dn, op.d0, op.d1 = fn, dn, _no_operand, _no_operand
         op.with_constant = op.constant_left = None
         return op
@@ -235,9 +241,20 @@ def _dot_partials(out: float, operands: Sequence[float]) -> list[float]:
 DOT = Op.nary("dot", "Σ wᵢ·xᵢ + b", _dot, _dot_partials)
 SUM = Op.nary("sum", "Σ xᵢ", ieee_sum, lambda out, operands: [1.0] * len(operands))
 
+
+def _max(operands: Sequence[float]) -> float:
+    return math.nan if any(x != x for x in operands) else max(operands)
+
+
+# max(z) held constant: the shift of a softmax or log-sum-exp, which changes nothing in exact
+# arithmetic (they are shift-invariant), so its derivative is 0 by definition. A graph node,
+# not a plain number, so that a tape recomputes it for each replay's inputs.
+SHIFT = Op.nary("shift", "max(zᵢ), held constant", _max, lambda out, operands: [0.0] * len(operands),
+                blocks=True)
+
 BINARY_OPS = (ADD, SUB, MUL, DIV, POW)
 UNARY_OPS = (NEG, EXP, LOG, SQRT, TANH, SIGMOID, RELU, ABS)
-NARY_OPS = (DOT, SUM)
+NARY_OPS = (DOT, SUM, SHIFT)
 
 # Every node op, most frequent first: the generated loops test them in this order, with
 # the NARY test (a neuron's dot) after the first seven (see codegen.NARY_AFTER).

@@ -70,7 +70,7 @@ class Tape:
     def _record(self, out: Value) -> None:
         order, leaves = walk(out)
         in_inputs = {id(x) for x in self.inputs}
-        # The parameters in the order the forward pass first reads them (w1, w4, b1, ...).
+        # The parameters in the order the tape's nodes first read them.
         first_use = {id(x): None for node in order for x in inputs(node) if x._op is None}
         first_use.update({id(v): None for v in leaves})  # fn may return a leaf itself
         by_id = {id(v): v for v in leaves}

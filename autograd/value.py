@@ -281,3 +281,16 @@ def vsum(terms: Iterable[Value | Number]) -> Value:
     if not operands:
         raise ValueError("vsum: no terms; the sum of nothing has no graph to record")
     return _nary(ops.SUM, operands, "vsum: a term")
+
+
+def shift(values: Iterable[Value | Number]) -> Value:
+    """max(values) as a node held constant for differentiation (its partials are 0).
+
+    For shifts that cancel, like log-sum-exp's m in log Σ e^(zᵢ − m) + m: subtracting it
+    keeps e^(zᵢ − m) from overflowing and changes no derivative. Being a node (not a plain
+    number), it is recomputed when a tape replays the graph at new inputs.
+    """
+    operands: list[Any] = [*values]
+    if not operands:
+        raise ValueError("shift: no values")
+    return _nary(ops.SHIFT, operands, "shift: a value")

@@ -1,20 +1,21 @@
 """Functions of several Values that layers and losses share: softmax and log-sum-exp.
 
-Both shift by m = max z before exponentiating, so they never overflow; m is a plain number,
-and since both are shift-invariant the gradients are those of the unshifted formulas.
+Both shift by m = max z before exponentiating, so they never overflow; m is held constant
+(``autograd.shift``: its derivative is 0), and since both are shift-invariant the gradients
+are those of the unshifted formulas.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from autograd import Value, vsum
+from autograd import Value, shift, vsum
 
 
-def _shifted_exps(zs: Sequence[Value | float], what: str) -> tuple[float, list[Value]]:
+def _shifted_exps(zs: Sequence[Value | float], what: str) -> tuple[Value, list[Value]]:
     if not zs:
         raise ValueError(f"{what} of no values")
-    m = max(z.data if isinstance(z, Value) else float(z) for z in zs)
+    m = shift(zs)  # max z, held constant: a node, so that a tape recomputes it
     return m, [((z if isinstance(z, Value) else Value(float(z))) - m).exp() for z in zs]
 
 

@@ -99,8 +99,9 @@ def binary_cross_entropy(outputs: Any, targets: Any, from_logits: bool = False) 
 
     A term whose weight is 0 is left out (0·log 0 = 0, the limit), so a perfect prediction
     costs 0, not nan. With ``from_logits=True`` the output is a logit z (p = σ(z)) and the
-    loss is softplus(z) − z·t, with softplus(z) = log(1 + e^z) computed as z + log(1 + e^−z)
-    for z ≥ 0: it never overflows, never takes log(0), and is smooth at z = 0.
+    loss is softplus(z) − z·t, with softplus(z) = log(1 + e^z) = logsumexp(0, z): it never
+    overflows, never takes log(0), is smooth at z = 0, and has no branch on z's value (so a
+    tape replays it right at any z).
     """
     def one(out: Any, t: Any) -> Value:
         if not isinstance(out, Value):
@@ -108,8 +109,7 @@ def binary_cross_entropy(outputs: Any, targets: Any, from_logits: bool = False) 
         if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0.0 <= t <= 1.0:
             raise ValueError(f"binary_cross_entropy: a target must be a number in [0, 1], not {t!r}")
         if from_logits:
-            softplus = out + ((-out).exp() + 1.0).log() if out.data >= 0 else (out.exp() + 1.0).log()
-            return softplus - out * t
+            return logsumexp([0.0, out]) - out * t
         if t == 1:
             return -out.log()
         if t == 0:

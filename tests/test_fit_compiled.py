@@ -130,13 +130,6 @@ def test_compiled_and_eager_epochs_can_be_mixed():
     assert hexes(net.state_dict().values()) == hexes(net_eager.state_dict().values())
 
 
-@pytest.mark.xfail(
-    reason="BUG: nn.functional's softmax/logsumexp shift by m = max(z.data), a plain number that the "
-    "whole-batch tape freezes at its trace-time value; after the first step eager uses the new max, "
-    "so fit(compiled=True) with cross_entropy is not bit-identical to eager, contrary to "
-    "_CompiledLoss's docstring",
-    strict=True,
-)
 @pytest.mark.parametrize("problem", [spirals_logits, spirals_softmax])
 def test_full_batch_cross_entropy_compiled_is_bit_identical_to_eager(problem):
     h_eager, net_eager = train(problem, False, 10)
@@ -227,12 +220,6 @@ def bce_logits(o, t):
     return losses.binary_cross_entropy(o, t, from_logits=True)
 
 
-@pytest.mark.xfail(
-    reason="BUG: binary_cross_entropy(from_logits=True) picks its softplus formula with "
-    "`if out.data >= 0`; fit(compiled=True) reuses the per-target tape traced at a positive logit "
-    "for a logit of -1000, where z + log(1 + e^-z) overflows: loss inf (eager: finite)",
-    strict=True,
-)
 def test_mini_batch_bce_from_logits_at_extreme_logits_matches_eager():
     def run(compiled):
         net = MLP.from_weights([[[1.0]]], [[0.0]], ["linear"])
@@ -246,11 +233,6 @@ def test_mini_batch_bce_from_logits_at_extreme_logits_matches_eager():
     assert list(s_tape.values()) == pytest.approx(list(s_eager.values()), abs=1e-10)
 
 
-@pytest.mark.xfail(
-    reason="BUG: cross_entropy's logsumexp shift m = max(z.data) is frozen in the per-target tape; "
-    "a later sample whose logit exceeds it by ~710 overflows exp: loss inf (eager: 500.35)",
-    strict=True,
-)
 def test_mini_batch_cross_entropy_at_extreme_logits_matches_eager():
     def run(compiled):
         net = MLP.from_weights([[[1.0], [0.0]]], [[0.0, 0.0]], ["linear"])
