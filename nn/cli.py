@@ -45,10 +45,18 @@ def _spec(path: str | None) -> netfile.NetSpec:
     return netfile.load(path)
 
 
-def _diagrams(w: walkthrough.Walkthrough, out: Path) -> list[str]:
-    """Render the network view and the expression graph into ``out``; their file names."""
+def _diagrams(w: walkthrough.Walkthrough, out: Path, highlight_name: str | None) -> list[str]:
+    """Render the network view and the expression graph into ``out``; their file names.
+
+    The highlighted parameter's chain-rule paths are drawn in red: by default the first
+    weight of the first layer, whose gradient has the most paths.
+    """
     spec = w.spec
-    highlight = w.params[0]
+    by_name = {p.label: p for p in w.params}
+    if highlight_name is not None and highlight_name not in by_name:
+        raise netfile.NetFileError(spec.path, "--highlight", f"no parameter named {highlight_name!r}; "
+                                   f"the parameters are {', '.join(by_name)}")
+    highlight = by_name[highlight_name] if highlight_name else w.model.layers[0].neurons[0].w[0]
     names = spec.input_names or [f"x{i + 1}" for i in range(len(spec.inputs))]
     pictures = {
         "network": draw_network(w.model, highlight=highlight, output=w.E, input_names=names),
@@ -75,7 +83,7 @@ def _walkthrough(args: argparse.Namespace) -> int:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         try:
-            images = [f for f in _diagrams(w, out) if f.endswith(".svg")]
+            images = [f for f in _diagrams(w, out, args.highlight) if f.endswith(".svg")]
         except RenderError as e:
             print(f"chainrule: {e}", file=sys.stderr)
             images = []
@@ -119,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
                       help="a network file (TOML) or a built-in example's name; default: doc_2331")
     walk.add_argument("--out", metavar="DIR", help="also write report.md, report.json and diagrams into DIR")
     walk.add_argument("--format", choices=("text", "json"), default="text", help="what to print")
+    walk.add_argument("--highlight", metavar="NAME", help="the parameter whose paths the diagrams colour")
     walk.add_argument("--steps", type=int, metavar="N", help="train N more steps and show the loss of each")
     walk.add_argument("--no-color", action="store_true", help="no colour even on a terminal")
     walk.set_defaults(run=_walkthrough)

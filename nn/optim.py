@@ -23,6 +23,8 @@ def _positive(x: object, name: str, allow_zero: bool = False) -> float:
 class Optimizer:
     """Holds the parameters; ``step`` updates them, ``zero_grad`` clears their gradients."""
 
+    lr: float
+
     def __init__(self, params: Iterable[Value]) -> None:
         self.params = list(params)
         if not self.params:

@@ -24,7 +24,7 @@ def fit(
     *,
     epochs: int = 100,
     optimizer: Optimizer | None = None,
-    lr: float = 0.1,
+    lr: float | Callable[[int], float] = 0.1,
     batch_size: int | None = None,
     l2: float = 0.0,
     seed: int = 0,
@@ -35,7 +35,8 @@ def fit(
     """Train ``model`` on (X, y) and return the mean loss of each epoch.
 
     Each step: the batch's mean of ``loss(model(x), target)`` per sample (+ ``l2``·Σp²), zero
-    the gradients, backward, ``optimizer.step()`` (SGD with ``lr`` by default). ``batch_size``
+    the gradients, backward, ``optimizer.step()`` (SGD with ``lr`` by default; ``lr`` may be
+    a function of the epoch, a schedule, which then sets the optimizer's rate). ``batch_size``
     None means the full batch; mini-batches are drawn in a seeded shuffled order. The
     progress bar goes to ``stream`` (stderr) when it is a terminal, or when ``progress=True``.
 
@@ -53,7 +54,8 @@ def fit(
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
         raise ValueError(f"fit: batch_size must be a positive int or None, not {batch_size!r}")
     params = model.parameters()
-    opt = optimizer or SGD(params, lr=lr)
+    schedule = lr if callable(lr) else None
+    opt = optimizer or SGD(params, lr=lr(0) if callable(lr) else lr)
     stream = stream or sys.stderr
     show = progress if progress is not None else stream.isatty()
     rng = random.Random(seed)
@@ -67,6 +69,8 @@ def fit(
     history: list[float] = []
     start = time.perf_counter()
     for epoch in range(epochs):
+        if schedule is not None:
+            opt.lr = schedule(epoch)
         if size < len(X):
             rng.shuffle(order)
         total = 0.0

@@ -144,7 +144,8 @@ def draw_network(
                        height="0", width="0")
     if highlight is not None and output is not None:
         lines = str(explain(output, highlight, digits=digits)).split("\n")
-        bottom = -top - 0.3 * len(lines)
+        lowest = -(max(columns) - 1) * ROW / 2  # the centre of the lowest node
+        bottom = lowest - 0.6 - 0.1 * len(lines)  # the centre of the text block, just below
         g.node("derivation", "\\l".join(lines) + "\\l", shape="plaintext", fontname="Courier",
                fontsize="11", pos=f"{len(model.layers) * COLUMN / 2},{bottom}!")
     return g
