@@ -98,7 +98,6 @@ class Tape:
             slot[id(node)] = self.first + i
         self.code, self.A, self.B = code, A, B
         self.output_slot = slot[id(out)]
-        self._out = out  # keeps the traced graph's Values alive for `listing` labels
         self.input_grads: list[float] = []
 
     def __len__(self) -> int:

@@ -84,6 +84,34 @@ def bench_moons(steps: int) -> dict[str, float]:
     return medians
 
 
+def tape_split(steps: int) -> tuple[dict[str, float], float, int]:
+    """The compiled nn.MLP step, split into forward, forward + backward, update; and the
+    tape's bytes per node (tracemalloc, while it is traced)."""
+    X, y = moons_data()
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    step = CompiledStep(nn.MLP(2, [16, 16, 1], seed=1337), X, y)
+    held = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    tape = step.tape
+    runs = {
+        "forward": lambda: tape.forward(*step.flat),
+        "forward + backward": lambda: tape(*step.flat),
+        "step (+ SGD update)": step,
+    }
+    medians = {}
+    for name, run in runs.items():
+        run()
+        times = []
+        for _ in range(steps):
+            start = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - start)
+        medians[name] = statistics.median(times)
+    return medians, held / len(tape), len(tape)
+
+
 def count_nodes(root: Any, children: Callable[[Any], Any]) -> int:
     seen = {id(root)}
     stack = [root]
@@ -187,7 +215,13 @@ def main(argv: list[str] | None = None) -> int:
     for engine in ENGINES if MicrogradValue else ["chainrule"]:
         print(f"   {engine:<10} {run_script(SUM, engine, sum_n)}")
 
-    print("\n4. memory of the two-moons forward graph")
+    print("\n4. the compiled (tape) step, split")
+    split, per_tape_node, n_tape = tape_split(steps)
+    for name, sec in split.items():
+        print(f"   {name:<20} {sec * 1e3:7.2f} ms")
+    print(f"   tape of {n_tape:,} nodes: {per_tape_node:.0f} bytes/node (dot nodes hold their operand slots)")
+
+    print("\n5. memory of the two-moons forward graph")
     per, nodes = bytes_per_node(autograd.Value, chainrule_children)
     print(f"   chainrule  {per:6.0f} bytes/node ({nodes:,} nodes)")
     if MicrogradValue:
