@@ -81,6 +81,8 @@ def _walkthrough(args: argparse.Namespace) -> int:
         print(walkthrough.text(w, color=color))
     if args.out:
         out = Path(args.out)
+        if out.exists() and not out.is_dir():
+            raise netfile.NetFileError(str(out), "--out", "exists and is not a directory")
         out.mkdir(parents=True, exist_ok=True)
         try:
             images = [f for f in _diagrams(w, out, args.highlight) if f.endswith(".svg")]

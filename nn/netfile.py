@@ -99,7 +99,7 @@ class _Reader:
         if not isinstance(xs, list) or not xs:
             raise self.fail(where, f"expected a non-empty list of numbers, found {_show(xs)}")
         if length is not None and len(xs) != length:
-            raise self.fail(where, f"expected {length} numbers, found {len(xs)}")
+            raise self.fail(where, f"expected {length} number{'s' if length != 1 else ''}, found {len(xs)}")
         return [self.number(x, f"{where}[{i}]") for i, x in enumerate(xs)]
 
     def names(self, xs: Any, where: str, length: int) -> list[str]:
@@ -140,6 +140,8 @@ def parse(text: str, path: str = "<string>") -> NetSpec:
     nout = len(layers[-1].biases)
     target: list[float] | int
     if loss == "cross_entropy":
+        if "targets" in doc:
+            raise r.fail("targets", "cross_entropy takes the true class (class = k), not targets")
         if "class" not in doc:
             raise r.fail("class", "missing: cross_entropy needs the index of the true class")
         k = doc["class"]
@@ -147,14 +149,28 @@ def parse(text: str, path: str = "<string>") -> NetSpec:
             raise r.fail("class", f"expected a class index from 0 to {nout - 1}, found {_show(k)}")
         target = k
     else:
+        if "class" in doc:
+            raise r.fail("class", f"only cross_entropy takes a class; {loss} takes targets")
         if "targets" not in doc:
             raise r.fail("targets", f"missing: one target per output ({nout})")
         target = r.numbers(doc["targets"], "targets", nout)
         if loss in ("hinge", "binary_cross_entropy") and nout != 1:
             raise r.fail("loss", f"{loss} needs a network with one output, this one has {nout}")
+        if loss == "hinge" and target[0] not in (-1.0, 1.0):
+            raise r.fail("targets", f"hinge needs a label of -1 or 1, found {target[0]}")
+        if loss == "binary_cross_entropy":
+            if not 0.0 <= target[0] <= 1.0:
+                raise r.fail("targets", f"binary_cross_entropy needs a target in [0, 1], found {target[0]}")
+            if layers[-1].activation not in ("sigmoid", "linear"):
+                raise r.fail("layers", "binary_cross_entropy needs a sigmoid output (a probability) or a "
+                             f"linear one (a logit), not {layers[-1].activation}")
     names = doc.get("input_names")
     input_names = r.names(names, "input_names", len(inputs)) if names is not None else None
     checked = _claims(r, doc.get("claims", {}), "claims")
+    for key in ("title", "source"):
+        if key in doc and not isinstance(doc[key], str):
+            raise r.fail(key, f"expected a string, found {_show(doc[key])}")
+    _unique_names(r, layers, input_names)
     title = doc.get("title", Path(path).stem)
     return NetSpec(path, str(title), inputs, layers, loss, target, lr, steps, input_names,
                    str(doc.get("source", "")), checked)
@@ -203,6 +219,20 @@ def _layers(r: _Reader, raw: Any, nin: int) -> list[LayerSpec]:
     return layers
 
 
+def _unique_names(r: _Reader, layers: list[LayerSpec], input_names: list[str] | None) -> None:
+    """Every name a claim or an explanation may use must mean one thing."""
+    seen: dict[str, str] = {"E": "the error"}
+    named = [(n, "input_names") for n in input_names or []]
+    for k, layer in enumerate(layers):
+        named += [(n, f"layers[{k}].neurons") for n in layer.neurons or []]
+        named += [(n, f"layers[{k}].weight_names") for row in layer.weight_names or [] for n in row]
+        named += [(n, f"layers[{k}].bias_names") for n in layer.bias_names or []]
+    for name, where in named:
+        if name in seen:
+            raise r.fail(where, f"the name {name!r} is used twice (also for {seen[name]})")
+        seen[name] = where
+
+
 def _claims(r: _Reader, claims: Any, where: str) -> dict[str, str]:
     """quantity -> the number as written (a string keeps its trailing zeros: "0.0850")."""
     if not isinstance(claims, dict):
@@ -214,7 +244,8 @@ def _claims(r: _Reader, claims: Any, where: str) -> dict[str, str]:
             if isinstance(value, bool) or not math.isfinite(float(text)):
                 raise ValueError
         except ValueError:
-            raise r.fail(f"{where}.{name}", f"expected a finite number, found {_show(value)}") from None
+            field = f"{where}.{name}" if where else name
+            raise r.fail(field, f"expected a finite number, found {_show(value)}") from None
         checked[name] = text.strip()
     return checked
 
@@ -235,14 +266,15 @@ def load(path: str | Path) -> NetSpec:
 
 
 def load_claims(path: str | Path) -> dict[str, str]:
-    """A claims file: ``"∂E/∂w16" = "0.0025"`` lines, at the top level or under [claims]."""
+    """A claims file: ``"∂E/∂w16" = "0.0025"`` lines, at the top level or under [claims] (so a
+    network file's claims can be checked too)."""
     r = _Reader(str(path))
     try:
         doc = tomllib.loads(_read(path))
     except tomllib.TOMLDecodeError as e:
         raise r.fail("", f"not valid TOML ({e})") from None
-    claims = doc.get("claims", doc) if set(doc) <= {"claims"} or "claims" not in doc else doc["claims"]
-    checked = _claims(r, claims, "claims" if "claims" in doc else "")
+    # Under [claims] (a network file's claims, the rest of it ignored), or at the top level.
+    checked = _claims(r, doc.get("claims", doc), "claims" if "claims" in doc else "")
     if not checked:
         raise r.fail("", 'no claims; write lines such as "∂E/∂w16" = "0.0025"')
     return checked
