@@ -71,17 +71,23 @@ def bench_moons(steps: int) -> dict[str, float]:
         runs["micrograd"] = lambda: value_step(MicrogradValue, mg, X, y)
     fl = FloatMLP(2, [16, 16, 1])
     runs["floats"] = lambda: floats_step(fl, X, y)
-    medians = {}
+    return medians(runs, steps)
+
+
+def medians(runs: dict[str, Callable[[], Any]], steps: int) -> dict[str, float]:
+    """Median seconds of each run over ``steps`` calls in a row, after a warm-up and a
+    full garbage collection (so no run pays for the previous one's garbage)."""
+    result = {}
     for name, run in runs.items():
-        run()  # warm up
+        run()
         gc.collect()
         times = []
         for _ in range(steps):
             start = time.perf_counter()
             run()
             times.append(time.perf_counter() - start)
-        medians[name] = statistics.median(times)
-    return medians
+        result[name] = statistics.median(times)
+    return result
 
 
 def tape_split(steps: int) -> tuple[dict[str, float], float, int]:
@@ -100,16 +106,7 @@ def tape_split(steps: int) -> tuple[dict[str, float], float, int]:
         "forward + backward": lambda: tape(*step.flat),
         "step (+ SGD update)": step,
     }
-    medians = {}
-    for name, run in runs.items():
-        run()
-        times = []
-        for _ in range(steps):
-            start = time.perf_counter()
-            run()
-            times.append(time.perf_counter() - start)
-        medians[name] = statistics.median(times)
-    return medians, held / len(tape), len(tape)
+    return medians(runs, steps), held / len(tape), len(tape)
 
 
 def count_nodes(root: Any, children: Callable[[Any], Any]) -> int:

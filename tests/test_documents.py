@@ -10,36 +10,17 @@ from __future__ import annotations
 import math
 
 import pytest
+from doc_2331 import network_2331
 
 from autograd import Value, gradcheck, numerical_grad
 from nn import MLP, SGD, Adam, data, fit, losses
 
+
 # --- 002: the 2-3-3-1 network -------------------------------------------------------------
-# weights[l][j][i]: input i -> neuron j of layer l. net_n3 = w1·x1 + w4·x2 + b1, and so on.
-W_2331 = [
-    [[0.1, 0.4], [0.2, 0.5], [0.3, 0.6]],  # n3: w1 w4, n4: w2 w5, n5: w3 w6
-    [[0.7, 0.1, 0.4], [0.8, 0.2, 0.5], [0.9, 0.3, 0.6]],  # n6: w7 w10 w13, n7: w8 w11 w14, n8: ...
-    [[0.7, 0.8, 0.9]],  # n9: w16 w17 w18
-]
-B_2331 = [[0.1, -0.4, 0.3], [-0.5, 0.5, 0.6], [-0.7]]
-NAMES_2331 = {
-    "w[0][0,0]": "w1", "w[0][1,0]": "w2", "w[0][2,0]": "w3",
-    "w[0][0,1]": "w4", "w[0][1,1]": "w5", "w[0][2,1]": "w6",
-    "w[1][0,0]": "w7", "w[1][1,0]": "w8", "w[1][2,0]": "w9",
-    "w[1][0,1]": "w10", "w[1][1,1]": "w11", "w[1][2,1]": "w12",
-    "w[1][0,2]": "w13", "w[1][1,2]": "w14", "w[1][2,2]": "w15",
-    "w[2][0,0]": "w16", "w[2][0,1]": "w17", "w[2][0,2]": "w18",
-    "b[0][0]": "b1", "b[0][1]": "b2", "b[0][2]": "b3",
-    "b[1][0]": "b4", "b[1][1]": "b5", "b[1][2]": "b6", "b[2][0]": "b7",
-}
-
-
 @pytest.fixture
 def doc_2331():
     """The document's network after forward and backward: (model, params by name, nodes by label, E)."""
-    net = MLP.from_weights(W_2331, B_2331, ["relu", "relu", "sigmoid"])
-    net.rename(NAMES_2331)
-    net.name_neurons([["n3", "n4", "n5"], ["n6", "n7", "n8"], ["n9"]])
+    net = network_2331()
     out = net([0.23, 0.55])
     E = losses.squared_error(out, 0.01)
     net.zero_grad()
@@ -271,6 +252,7 @@ def test_spiral_softmax_classifier_learns_well_above_chance():
     history = fit(net, X, y, losses.cross_entropy, epochs=60,
                   optimizer=Adam(net.parameters(), lr=0.05), progress=False)
     assert history[-1] < 0.2 < math.log(3) < history[0] + 0.5
-    predictions = [max(range(3), key=lambda k, out=net(x): out[k].data) for x in X]
+    outputs = [net(x) for x in X]
+    predictions = [max(range(3), key=lambda k, out=out: out[k].data) for out in outputs]
     accuracy = sum(p == t for p, t in zip(predictions, y)) / len(y)
     assert accuracy >= 0.85  # chance is 1/3

@@ -14,14 +14,14 @@ import shutil
 
 import graphviz
 import pytest
-from test_documents import B_2331, NAMES_2331, W_2331
+from doc_2331 import network_2331
 
 import autograd
 from autograd import RenderError, Value, draw, render
 from autograd.draw import HIGHLIGHT
 from autograd.explain import number
 from autograd.graph import PathSet, constants, inputs, local_grads, topological_order
-from nn import MLP, losses
+from nn import losses
 
 HAS_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")
@@ -98,9 +98,7 @@ def rows(label: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def doc():
-    net = MLP.from_weights(W_2331, B_2331, ["relu", "relu", "sigmoid"])
-    net.rename(NAMES_2331)
-    net.name_neurons([["n3", "n4", "n5"], ["n6", "n7", "n8"], ["n9"]])
+    net = network_2331()
     E = losses.squared_error(net([0.23, 0.55]), 0.01)
     E.label = "E"
     E.backward()

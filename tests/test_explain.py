@@ -11,23 +11,19 @@ import math
 import re
 
 import pytest
+from doc_2331 import NAMES_2331, network_2331
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from test_documents import B_2331, NAMES_2331, W_2331
 
 from autograd import Explanation, UpdateTable, Value, dot, explain, update_table, vsum
 from autograd.explain import latex_name, latex_number, number
 from autograd.graph import PathSet
 from nn import MLP, losses
 
-NEURONS_2331 = [["n3", "n4", "n5"], ["n6", "n7", "n8"], ["n9"]]
-
 
 def build_2331():
     """(model, {label: parameter}, {label: labelled node}, E) after one forward and backward."""
-    net = MLP.from_weights(W_2331, B_2331, ["relu", "relu", "sigmoid"])
-    net.rename(NAMES_2331)
-    net.name_neurons(NEURONS_2331)
+    net = network_2331()
     E = losses.squared_error(net([0.23, 0.55]), 0.01)
     E.label = "E"
     E.backward()

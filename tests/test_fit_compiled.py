@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from test_documents import B_2331, NAMES_2331, W_2331
+from doc_2331 import network_2331
 
 import nn.train
 from nn import MLP, SGD, Adam, data, fit, losses
@@ -49,8 +49,7 @@ def moons_hinge_adam():
 
 
 def doc_2331():
-    net = MLP.from_weights(W_2331, B_2331, ["relu", "relu", "sigmoid"])
-    net.rename(NAMES_2331)
+    net = network_2331()
     X = [[0.23, 0.55], [-0.4, 0.9], [1.5, 0.2], [0.7, -1.1]]
     return net, X, [0.01, 0.5, 0.9, 0.01], losses.squared_error, dict(lr=0.5)
 

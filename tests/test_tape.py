@@ -12,12 +12,12 @@ import re
 from collections import Counter
 
 import pytest
+from doc_2331 import NAMES_2331, network_2331
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from random_graphs import ALL_OPS, build, function, programs, run, valid
-from test_documents import B_2331, NAMES_2331, W_2331
 
-from autograd import shift, Tape, TapeMismatch, Value, dot, ops, topological_order, trace, vsum
+from autograd import Tape, TapeMismatch, Value, dot, ops, shift, topological_order, trace, vsum
 from autograd.tape import TAPE_OPS
 from nn import MLP, SGD, data, losses
 
@@ -52,9 +52,7 @@ def assert_tape_equals_eager(tape, fn, xs):
 
 
 def net_2331():
-    net = MLP.from_weights(W_2331, B_2331, ["relu", "relu", "sigmoid"])
-    net.rename(NAMES_2331)
-    return net
+    return network_2331()
 
 
 def error_2331(net):

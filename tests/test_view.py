@@ -12,7 +12,7 @@ import re
 import shutil
 
 import pytest
-from test_documents import B_2331, NAMES_2331, W_2331
+from doc_2331 import B_2331, W_2331, network_2331
 from test_draw import dot_statements, rows
 
 from autograd import Value, explain, render
@@ -27,9 +27,7 @@ needs_dot = pytest.mark.skipif(shutil.which("neato") is None, reason="Graphviz i
 
 @pytest.fixture(scope="module")
 def doc():
-    net = MLP.from_weights(W_2331, B_2331, ["relu", "relu", "sigmoid"])
-    net.rename(NAMES_2331)
-    net.name_neurons([["n3", "n4", "n5"], ["n6", "n7", "n8"], ["n9"]])
+    net = network_2331()
     E = losses.squared_error(net([0.23, 0.55]), 0.01)
     E.label = "E"
     E.backward()
