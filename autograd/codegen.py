@@ -1,13 +1,17 @@
 """Hot loops written from the op table's formulas, so the calculus stays defined once.
 
-Calling a Python function per op or per partial would double the engine's cost, so the two
-hot paths are generated as plain Python source, with each op's formula inlined:
+Calling a Python function per op or per partial would double the engine's cost, so the hot
+paths are generated as plain Python source, with each op's formula inlined:
 
 - ``forward_source``: ``Value``'s operator methods (``__mul__``, ``tanh``, ...), each computing
   ``ops.Op.formula`` and recording one node;
-- ``backward_source``: the backward loop, one branch per op with ``ops.Op.partials`` inlined.
+- ``backward_source``: a backward loop, one branch per op with ``ops.Op.partials`` inlined,
+  in two dialects: over graph nodes (``GRAPH``, for ``backward``) and over a tape's flat
+  lists (``TAPE``, for ``trace``);
+- ``tape_forward_source``: the tape's forward loop.
 
-The generated text is ordinary code: ``print(autograd.codegen.backward_source())`` shows it.
+The generated text is ordinary code: ``print(autograd.backprop.SOURCE)``,
+``print(autograd.tape.FORWARD_SOURCE)`` and ``print(autograd.tape.BACKWARD_SOURCE)`` show it.
 """
 
 from __future__ import annotations

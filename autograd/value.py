@@ -63,8 +63,8 @@ class Value:
 
     >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")
     >>> e = (a * b + a.exp()).tanh(); e.backward()
-    >>> round(a.grad, 6), e.op, [round(d, 6) for d in e.local_grads]
-    (0.009085, 'tanh', [0.009085])
+    >>> round(a.grad, 6), round(b.grad, 6), e.op, [round(d, 6) for d in e.local_grads]
+    (0.967244, 0.440753, 'tanh', [0.220376])
     """
 
     # _mark: a per-walk token, so that a graph walk needs no set of visited nodes.
