@@ -38,14 +38,19 @@ def as_real(x: object, what: str = "Value data") -> float:
             return ops.INF if x > 0 else -ops.INF  # type: ignore[operator]
     if isinstance(x, Value):
         raise TypeError(f"{what} must be a real number, not a Value; use .data to copy its number")
-    if isinstance(x, (bool, str, bytes, bytearray)) or cls.__name__ in ("bool", "bool_"):
-        raise TypeError(f"{what} must be a real number, not {cls.__name__}")
+    if (isinstance(x, (bool, str, bytes, bytearray)) or cls.__name__ in ("bool", "bool_")
+            or getattr(getattr(x, "dtype", None), "kind", "") == "b"):  # NumPy bools, 0-d arrays too
+        raise TypeError(f"{what} must be a real number, not {cls.__name__} of booleans"
+                        if hasattr(x, "dtype") and cls.__name__ not in ("bool", "bool_")
+                        else f"{what} must be a real number, not {cls.__name__}")
     if getattr(cls, "__float__", None) is None or (
         isinstance(x, numbers.Complex) and not isinstance(x, numbers.Real)
     ):
         raise TypeError(f"{what} must be a real number, not {cls.__name__}")
     try:
         return float(x)  # type: ignore[arg-type]
+    except OverflowError:  # Fraction(10**400): beyond float range, rounds to ±inf
+        return ops.INF if x > 0 else -ops.INF  # type: ignore[operator]
     except (TypeError, ValueError) as e:
         raise TypeError(f"{what} must be a real number, not {cls.__name__} ({e})") from None
 
@@ -192,14 +197,16 @@ class Value:
 
 
 def _finish(v: Value, op: ops.Op, a: Any, b: Any, depth: int) -> Value:
-    """The rare path of an op: under ``no_grad`` the result is a leaf; under
-    ``detect_anomaly`` it is recorded and checked for nan/inf."""
-    if MODE.recording:
-        v._op, v._a, v._b, v._depth = op, a, b, depth
-        check_finite(v, "forward")
-    else:
-        v._op = v._a = v._b = None
-        v._depth = 0
+    """The rare path of an op: under ``detect_anomaly`` it is checked for nan/inf (as a node,
+    even under ``no_grad``); under ``no_grad`` the result is then a leaf."""
+    v._op, v._a, v._b, v._depth = op, a, b, depth
+    try:
+        if MODE.anomaly:
+            check_finite(v, "forward")
+    finally:
+        if not MODE.recording:
+            v._op = v._a = v._b = None
+            v._depth = 0
     return v
 
 

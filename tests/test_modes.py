@@ -136,3 +136,10 @@ def test_a_failed_anomaly_backward_keeps_earlier_gradients():
     # Rolled back, or this call's contribution added: either way the earlier 1.0 is kept.
     assert v.grad in (1.0, 1.0 + 1e10)  # (it was 1e10 before b351cbd)
     assert y.grad in (1.0, 1.0 + 1e10)
+
+
+def test_detect_anomaly_also_checks_ops_under_no_grad():
+    with detect_anomaly(), no_grad(), pytest.raises(FloatingPointError, match="op 'log' produced -inf"):
+        Value(0.0, label="z").log()
+    with no_grad():
+        assert Value(0.0).log().data == -math.inf  # without anomaly checks: IEEE, no exception

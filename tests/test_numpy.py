@@ -51,3 +51,9 @@ def test_numpy_array_operand_is_a_type_error():
         np.array([1.0, 2.0]) * Value(1.0)
     with pytest.raises(TypeError):
         Value(1.0) * np.array([1.0, 2.0])
+
+
+@pytest.mark.parametrize("x", [np.array(True), np.array([True])[0], np.bool_(False)])
+def test_numpy_booleans_are_rejected_like_bool(x):
+    with pytest.raises(TypeError, match="real number, not"):
+        Value(x)

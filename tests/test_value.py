@@ -134,3 +134,10 @@ def test_computed_value_records_op_inputs_and_constants():
         assert type(w.constants[0]) is float
     n = -x
     assert (n.op, n.inputs, n.constants, n.local_grads) == ("neg", (x,), (), (-1.0,))
+
+
+def test_a_fraction_beyond_float_range_rounds_to_infinity():
+    from fractions import Fraction
+
+    assert Value(Fraction(10**400)).data == math.inf
+    assert Value(Fraction(-(10**400), 3)).data == -math.inf
