@@ -189,12 +189,14 @@ def _agrees(value: float, claimed: float, text: str) -> bool:
 
     0.0025 for 0.002468 is right (rounded), and so is 0.0024 (cut off, as the documents
     sometimes do: 0.699 for 0.6997); 0.0026 or 0.0023 are wrong. In scientific notation
-    ("2.468e-3") the digits of the mantissa count.
+    ("2.468e-3") the digits of the mantissa count. A claim of 0 must be 0 to 4 places.
     """
     if math.isnan(value) or math.isnan(claimed) or math.isinf(value) or math.isinf(claimed):
         return value == claimed or (math.isnan(value) and math.isnan(claimed))
     mantissa, _, exponent = text.lower().partition("e")
     decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    if claimed == 0:  # "0" claims zero, not "rounds to 0": 0 for 0.14 is wrong (4 places)
+        decimals = max(decimals, 4)
     unit = 10.0 ** (int(exponent or 0) - decimals)
     scaled = value / unit
     return any(abs(candidate * unit - claimed) <= unit * 1e-6

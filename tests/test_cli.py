@@ -705,3 +705,10 @@ def test_steps_subprocess_rejects_negative():
     )
     assert proc.returncode == 2 and proc.stdout == ""
     assert "--steps must be from 0 to 10000, not -1" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(("claimed", "right"), [("0", False), ("0.1", True), ("0.14", True), ("0.2", False)])
+def test_a_zero_claim_means_zero(claimed, right):
+    w = walkthrough.work(_spec("doc_2331"))
+    (result,) = walkthrough.check_claims(w, {"∂E/∂w17": claimed})  # 0.1408
+    assert result.right is right
