@@ -44,7 +44,7 @@ def backward(root: Value, seed: float = 1.0) -> None:
         for node in order:
             check_finite(node, "backward")
     # Set aside what earlier passes left (rare after zero_grad), so this pass starts clean.
-    earlier = [(n, n._grad) for n in (*order, *leaves) if n._grad]
+    earlier = [(n, n._grad) for n in order if n._grad] + [(n, n._grad) for n in leaves if n._grad]
     for n, _ in earlier:
         n._grad = 0.0
     try:
