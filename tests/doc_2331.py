@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from nn import MLP
+from autograd import Value
+from nn import MLP, losses
 
 # weights[l][j][i]: input i -> neuron j of layer l. net_n3 = w1·x1 + w4·x2 + b1, and so on.
 W_2331 = [
@@ -30,3 +31,12 @@ def network_2331() -> MLP:
     net.rename(NAMES_2331)
     net.name_neurons(NEURONS_2331)
     return net
+
+
+def worked_2331() -> tuple[MLP, Value]:
+    """The network after the document's forward and backward pass: (net, E), E labelled."""
+    net = network_2331()
+    E = losses.squared_error(net([0.23, 0.55]), 0.01)
+    E.label = "E"
+    E.backward()
+    return net, E

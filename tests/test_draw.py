@@ -14,14 +14,13 @@ import shutil
 
 import graphviz
 import pytest
-from doc_2331 import network_2331
+from doc_2331 import worked_2331
 
 import autograd
 from autograd import RenderError, Value, draw, render
 from autograd.draw import HIGHLIGHT
 from autograd.explain import number
 from autograd.graph import PathSet, constants, inputs, local_grads, topological_order
-from nn import losses
 
 HAS_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")
@@ -98,10 +97,7 @@ def rows(label: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def doc():
-    net = network_2331()
-    E = losses.squared_error(net([0.23, 0.55]), 0.01)
-    E.label = "E"
-    E.backward()
+    net, E = worked_2331()
     values = list(value_ids(E))
     p = {q.label: q for q in net.parameters()}
     labelled = {v.label: v for v in values if v.label}

@@ -12,14 +12,14 @@ import re
 import shutil
 
 import pytest
-from doc_2331 import B_2331, W_2331, network_2331
+from doc_2331 import B_2331, W_2331, worked_2331
 from test_draw import dot_statements, rows
 
 from autograd import Value, explain, render
 from autograd.draw import HIGHLIGHT
 from autograd.explain import number
 from autograd.graph import PathSet
-from nn import MLP, losses
+from nn import MLP
 from nn.view import draw_network
 
 needs_dot = pytest.mark.skipif(shutil.which("neato") is None, reason="Graphviz is not installed")
@@ -27,10 +27,7 @@ needs_dot = pytest.mark.skipif(shutil.which("neato") is None, reason="Graphviz i
 
 @pytest.fixture(scope="module")
 def doc():
-    net = network_2331()
-    E = losses.squared_error(net([0.23, 0.55]), 0.01)
-    E.label = "E"
-    E.backward()
+    net, E = worked_2331()
     return net, {p.label: p for p in net.parameters()}, E
 
 
