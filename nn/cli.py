@@ -1,4 +1,4 @@
-"""The ``chainrule`` command: a network file in, a worked training step out.
+"""chainrule: a network file in, a worked training step out.
 
     chainrule                              the default example (a 2-3-3-1 network, worked)
     chainrule walkthrough net.toml         your network (see nn/netfile.py for the format)
