@@ -241,7 +241,8 @@ def _paths(ps: PathSet) -> Iterator[Term]:
 def _delta_terms(ps: PathSet) -> list[Term]:
     """Σ ∂output/∂P · ∂P/∂wrt over the nearest labelled nodes P above wrt."""
     return [
-        Term((Factor(ps.output, parent, ps.delta[parent]), Factor(parent, ps.wrt, local)))
+        Term((Factor(ps.output, ps.wrt, local),) if parent is ps.output  # no labelled node between
+             else (Factor(ps.output, parent, ps.delta[parent]), Factor(parent, ps.wrt, local)))
         for parent, local in ps.nearest_labelled_users().items()
     ]
 
