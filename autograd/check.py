@@ -1,7 +1,8 @@
 """Trust, but verify: backward's gradients against central differences.
 
 ``gradcheck(fn, inputs)`` runs ``fn`` once with backward and then, for each input, twice more
-with the input nudged by ±eps, and compares ∂fn/∂input with (f(x+eps) − f(x−eps)) / 2eps.
+with the input nudged by ±h, h = eps·max(1, |x|), and compares ∂fn/∂input with the central
+difference (f(x+h) − f(x−h)) / 2h (h as the floats actually step).
 At a kink (relu or abs at 0) the two one-sided slopes differ, and keep differing when eps is
 halved (for a smooth function their gap, about f''·eps, halves too); there any analytic
 gradient between them (a subgradient, like relu'(0) = 0) is accepted and the row says "kink".
@@ -13,6 +14,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from . import ops
 from .modes import no_grad
 from .value import Number, Value, as_real
 
@@ -108,19 +110,24 @@ def _slopes(fn: Fn, inputs: list[Value], eps: float, where: str) -> list[tuple[f
         slopes = []
         for x in inputs:
             x0 = x.data
+            # The step scales with |x0| beyond 1 (at 1e10 a step of 1e-6 is below one ulp), and
+            # the slope divides by the step actually taken, x0 + h − x0 rounded as floats.
+            h = eps * max(1.0, abs(x0)) if math.isfinite(x0) else eps
+            above, below = x0 + h, x0 - h
             try:
-                x.data = x0 + eps
+                x.data = above
                 up = _evaluate(fn, inputs, where).data
-                x.data = x0 - eps
+                x.data = below
                 down = _evaluate(fn, inputs, where).data
             finally:
                 x.data = x0
-            slopes.append(((f0 - down) / eps, (up - f0) / eps))
+            slopes.append((ops.ieee_div(f0 - down, x0 - below), ops.ieee_div(up - f0, above - x0)))
     return slopes
 
 
 def numerical_grad(fn: Fn, inputs: Sequence[Value | Number], eps: float = 1e-6) -> list[float]:
-    """Central differences (f(x+eps) − f(x−eps)) / 2eps for each input; no backward involved."""
+    """Central differences (f(x+h) − f(x−h)) / 2h for each input, h = eps·max(1, |x|);
+    no backward involved."""
     eps = _check_eps(eps, "numerical_grad")
     values = _as_inputs(inputs, "numerical_grad")
     return [(left + right) / 2 for left, right in _slopes(fn, values, eps, "numerical_grad")]

@@ -148,6 +148,10 @@ class PathSet:
                 for x, d in self.edges[node]:
                     self.delta[x] = self.delta.get(x, 0.0) + g * d
         self.total = self.delta.get(wrt, 0.0) if self.n_paths else 0.0
+        # Keep only what the output reaches: a node that leads to wrt but hangs below the
+        # output only through a held-constant shift is on no path.
+        self.edges = {n: e for n, e in self.edges.items() if n in self.delta}
+        self.order = [n for n in order if n in self.edges]
 
     @property
     def nodes(self) -> set[Value]:
@@ -181,19 +185,25 @@ class PathSet:
                     stack.append((x, 0))
 
     def nearest_labelled_users(self) -> dict[Value, float]:
-        """{P: ∂P/∂wrt} for the labelled nodes P first met going up from wrt (the output
-        counts as labelled); unlabelled nodes between are multiplied through."""
-        users: dict[Value, list[tuple[Value, float]]] = {}
-        for node, edges in self.edges.items():
-            for x, d in edges:
-                users.setdefault(x, []).append((node, d))
+        """{P: ∂P/∂wrt along routes through unlabelled nodes only}, for the labelled nodes P
+        first met going up from wrt (the output counts as labelled).
+
+        One sweep in topological order, no path enumeration: ``through[n]`` is ∂n/∂wrt along
+        routes whose inner nodes are all unlabelled.
+        """
+        through: dict[Value, float] = {self.wrt: 1.0}
         found: dict[Value, float] = {}
-        stack = [(self.wrt, 1.0)]
-        while stack:
-            node, product = stack.pop()
-            for user, d in users.get(node, []):
-                if user.label or user is self.output:
-                    found[user] = found.get(user, 0.0) + product * d
-                else:
-                    stack.append((user, product * d))
+        for node in self.order:  # inputs before users
+            total = 0.0
+            reached = False
+            for x, d in self.edges[node]:
+                if x in through:
+                    total += d * through[x]
+                    reached = True
+            if not reached:
+                continue
+            if node.label or node is self.output:
+                found[node] = total
+            else:
+                through[node] = total
         return found

@@ -25,6 +25,7 @@ from typing import Any
 
 from . import codegen, ops
 from .graph import inputs, walk
+from .modes import MODE
 from .value import Number, Value, as_real
 
 TAPE_OPS = (*ops.NODE_OPS, *ops.NARY_OPS)
@@ -57,6 +58,9 @@ class Tape:
         if isinstance(example_inputs, (str, bytes, Value)) or not isinstance(example_inputs, Sequence):
             raise TypeError("trace: example_inputs must be a list of numbers, not "
                             f"{type(example_inputs).__name__}")
+        if not MODE.recording:
+            raise RuntimeError("trace: inside no_grad() nothing is recorded, so there is no graph "
+                               "to put on a tape; trace outside it")
         self.fn = fn
         self.verify = verify
         xs = [Value(as_real(x, f"trace: example input {i}"), label=f"x{i}")
@@ -143,11 +147,14 @@ class Tape:
     def _verify(self, xs: list[float]) -> None:
         """Trace fn again at these inputs and compare the graphs' shapes."""
         again = Tape(self.fn, xs)
+        # Parameters must be the same Values, except leaves fn makes afresh at each call
+        # (a constant wrapped in a Value): those must hold the same number under the same label.
         same = (again.code == self.code and again.B == self.B and again.constants == self.constants
                 and [a[1] if type(a) is tuple else a for a in again.A]
                 == [a[1] if type(a) is tuple else a for a in self.A]
                 and len(again.params) == len(self.params)
-                and all(a is b for a, b in zip(again.params, self.params)))
+                and all(a is b or (a._data == b._data and a._label == b._label and not b._grad)
+                        for a, b in zip(again.params, self.params)))
         if not same:
             raise TapeMismatch(
                 f"tape: fn built a different graph at inputs {xs} ({len(again)} nodes, "

@@ -16,7 +16,7 @@ def _shifted_exps(zs: Sequence[Value | float], what: str) -> tuple[Value, list[V
     if not zs:
         raise ValueError(f"{what} of no values")
     m = shift(zs)  # max z, held constant: a node, so that a tape recomputes it
-    return m, [((z if isinstance(z, Value) else Value(float(z))) - m).exp() for z in zs]
+    return m, [(z - m).exp() for z in zs]  # a plain-number z makes c − m, a constant form
 
 
 def softmax(zs: Sequence[Value | float]) -> list[Value]:

@@ -141,15 +141,15 @@ def work(spec: NetSpec) -> Walkthrough:
             row.append(NeuronStep(n.name, layer.activation, f"{net.label} = {' + '.join(terms)}",
                                   _plus([*values, number(n.b.data)]), net.data, out.data, net.grad))
         steps.append(row)
-    params = model.parameters()
     # Backpropagation goes from the output back: the last layer's parameters first.
     params = [p for layer in reversed(model.layers) for p in layer.parameters()]
     explanations = [explain(E, p) for p in params]
     new_values = [p.data - spec.learning_rate * p.grad for p in params]
     # The step itself, on a second copy, so that this one keeps the numbers before it.
-    trained = build(spec)
+    trained = build(spec)  # (data set directly: a step that diverges to nan is shown, not refused)
     new_of = {id(p): new for p, new in zip(params, new_values)}
-    trained.load_state_dict({name: new_of[id(p)] for name, p in model.named_parameters()})
+    for p, q in zip(model.parameters(), trained.parameters()):
+        q.data = new_of[id(p)]
     after = _forward(spec, trained)[1].data
     opt = SGD(trained.parameters(), lr=spec.learning_rate)
     history = []
@@ -263,8 +263,10 @@ def text(w: Walkthrough, color: bool = False) -> str:
         out += ["", str(e)]
     out += ["", bold(f"5. Gradient descent, learning rate {number(spec.learning_rate)}")]
     out.append(str(update_table(w.params, spec.learning_rate)))
-    out += ["", bold("6. After the step"), f"E = {number(w.E.data)} → {number(w.loss_after)}"
-            + ("  (down)" if w.loss_after < w.E.data else "  (NOT down: the learning rate is too large)")]
+    change = ("  (down)" if w.loss_after < w.E.data
+              else "  (unchanged: every gradient is 0)" if all(p.grad == 0 for p in w.params)
+              else "  (NOT down: the learning rate is too large)")
+    out += ["", bold("6. After the step"), f"E = {number(w.E.data)} → {number(w.loss_after)}{change}"]
     if w.history:
         out.append("further steps: " + ", ".join(f"{number(e)}" for e in w.history))
     if spec.claims:

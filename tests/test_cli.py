@@ -712,3 +712,15 @@ def test_a_zero_claim_means_zero(claimed, right):
     w = walkthrough.work(_spec("doc_2331"))
     (result,) = walkthrough.check_claims(w, {"∂E/∂w17": claimed})  # 0.1408
     assert result.right is right
+
+
+def test_a_step_that_diverges_is_shown_not_a_traceback(tmp_path, capsys):
+    path = tmp_path / "net.toml"
+    path.write_text(
+        'inputs = [1.0, 2.0]\ntargets = [0.0]\nloss = "mse"\nlearning_rate = 1e308\n'
+        '[[layers]]\nactivation = "linear"\nweights = [[1.0, 2.0]]\nbiases = [0.0]\n',
+        encoding="utf-8",
+    )
+    assert main(["walkthrough", str(path), "--no-color"]) == 0
+    out = capsys.readouterr().out
+    assert "E = 25 → inf" in out or "→ nan" in out

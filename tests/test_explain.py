@@ -15,7 +15,7 @@ from doc_2331 import NAMES_2331, network_2331
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from autograd import Explanation, UpdateTable, Value, dot, explain, update_table, vsum
+from autograd import Explanation, UpdateTable, Value, dot, explain, shift, update_table, vsum
 from autograd.explain import latex_name, latex_number, number
 from autograd.graph import PathSet
 from nn import MLP, losses
@@ -690,3 +690,25 @@ def test_property_delta_form_sums_to_the_gradient(graph):
             assert t.factors[0].value == P.grad  # ∂output/∂P is P's gradient, exactly
         scale = math.fsum(abs(t.value) for t in e.terms)
         assert abs(math.fsum(t.value for t in e.terms) - e.total) <= 1e-12 * scale + 1e-300
+
+
+def test_a_node_below_the_output_only_through_shift_is_on_no_path():
+    w = Value(1.0, label="w")
+    n = w * 2
+    n.label = "n"
+    out = w * 3 - shift([n])
+    out.backward()
+    for form in ("paths", "delta"):
+        e = explain(out, w, form=form)
+        assert e.total == w.grad == 3.0 and e.n_terms == 1
+        assert "∂n" not in e.text()
+
+
+def test_the_delta_form_needs_no_path_enumeration():
+    x = Value(0.1, label="x")
+    v = x
+    for _ in range(40):  # 2**40 paths through unlabelled nodes
+        v = (v * 0.5 + 0.1).tanh() + v * 0.3
+    v.backward()
+    e = explain(v, x)
+    assert e.form == "delta" and e.total == x.grad

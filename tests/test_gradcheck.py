@@ -148,3 +148,10 @@ def test_closure_leaves_are_not_checked_but_inputs_are():
     result = autograd.gradcheck(lambda x: w * x * x, [Value(2.0, label="x")])
     assert [r.label for r in result.rows] == ["x"] and result
     assert math.isclose(result.rows[0].analytic, 12.0)
+
+
+@pytest.mark.parametrize("x0", [1e10, -3e15, 1e-8])
+def test_gradcheck_steps_with_the_size_of_the_input(x0):
+    result = gradcheck(lambda x: x * x, [x0])
+    assert result, str(result)
+    assert math.isclose(result.rows[0].numeric, 2 * x0, rel_tol=1e-6)

@@ -17,7 +17,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from random_graphs import ALL_OPS, build, function, programs, run, valid
 
-from autograd import Tape, TapeMismatch, Value, dot, ops, shift, topological_order, trace, vsum
+from autograd import Tape, TapeMismatch, Value, dot, no_grad, ops, shift, topological_order, trace, vsum
 from autograd.tape import TAPE_OPS
 from nn import MLP, SGD, data, losses
 
@@ -579,3 +579,14 @@ def test_arity_mismatch_at_trace_is_a_type_error():
 
 def test_the_op_table_and_tape_agree():
     assert (*ops.NODE_OPS, *ops.NARY_OPS) == TAPE_OPS
+
+
+def test_trace_inside_no_grad_is_an_error():
+    with no_grad(), pytest.raises(RuntimeError, match="no_grad"):
+        trace(lambda x: x * x, [2.0])
+
+
+def test_verify_accepts_constants_fn_wraps_in_values_at_each_call():
+    tape = trace(lambda z: losses.cross_entropy([z, 1.0], 0), [0.3], verify=True)
+    value, _ = tape(0.5)
+    assert value == losses.cross_entropy([Value(0.5), 1.0], 0).data
