@@ -20,7 +20,7 @@ from pathlib import Path
 
 import graphviz
 
-from .explain import number
+from .explain import check_digits, number
 from .graph import PathSet, constants, inputs, local_grads, topological_order
 from .value import Value
 
@@ -68,8 +68,9 @@ def draw(
         raise TypeError(f"draw: highlight must be a Value, not {type(highlight).__name__}")
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw: rankdir must be one of {', '.join(RANKDIRS)}, not {rankdir!r}")
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
-        raise ValueError(f"draw: digits must be an int from 1 to 17, not {digits!r}")
+    check_digits(digits, "draw")
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"draw: max_nodes must be a positive int, not {max_nodes!r}")
     order = topological_order(output)
     values: dict[Value, str] = {}
     for node in order:
@@ -126,6 +127,8 @@ def render(graph: graphviz.Digraph, path: str | os.PathLike[str], format: str = 
         raise ValueError(f"render: format must be one of {', '.join(FORMATS)}, not {format!r}")
     if not isinstance(graph, graphviz.Digraph):
         raise TypeError(f"render: expected a graphviz.Digraph (from draw), not {type(graph).__name__}")
+    if Path(path).is_dir():
+        raise ValueError(f"render: {path} is a directory; give a file name, e.g. {Path(path) / 'graph'}")
     out = Path(path).with_suffix("." + format)
     out.parent.mkdir(parents=True, exist_ok=True)
     source = out.with_suffix(".gv")

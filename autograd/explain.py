@@ -137,6 +137,13 @@ class Explanation:
         return "$$\n" + self.latex() + "\n$$"
 
 
+def check_digits(digits: object, where: str) -> int:
+    """Significant digits to show: an int from 1 to 17 (a float has 17 at most)."""
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+        raise ValueError(f"{where}: digits must be an int from 1 to 17, not {digits!r}")
+    return digits
+
+
 def number(x: float, digits: int = 4) -> str:
     """``x`` to ``digits`` significant digits, as the documents print numbers (0, never -0)."""
     return f"{x + 0.0:.{digits}g}"  # -0.0 + 0.0 is 0.0
@@ -211,8 +218,7 @@ def explain(
                         f"{type(output).__name__} and {type(wrt).__name__}")
     if form not in FORMS:
         raise ValueError(f"explain: form must be one of {', '.join(FORMS)}, not {form!r}")
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
-        raise ValueError(f"explain: digits must be an int from 1 to 17, not {digits!r}")
+    check_digits(digits, "explain")
     if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 1:
         raise ValueError(f"explain: max_paths must be a positive int, not {max_paths!r}")
     ps = PathSet(output, wrt)
@@ -300,6 +306,9 @@ def update_table(params: Iterable[Value], lr: float, *, digits: int = 6) -> Upda
     """
     if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr):
         raise ValueError(f"update_table: lr must be a finite number, not {lr!r}")
+    if callable(params) or not hasattr(params, "__iter__"):
+        raise TypeError("update_table: params must be a list of Values (net.parameters(), called), "
+                        f"not {type(params).__name__}")
     rows = []
     for i, p in enumerate(params):
         if not isinstance(p, Value):

@@ -272,19 +272,28 @@ def dot(
     chain of 2n binary nodes: the diagram shows the quantity the reader computes by hand,
     and the graph is half the size. The sum is correctly rounded (math.fsum).
     """
-    operands: list[Any] = [*weights]
+    operands = _listed(weights, "dot: weights")
     n = len(operands)
-    operands += xs
+    operands += _listed(xs, "dot: xs")
     if len(operands) != 2 * n:
         raise ValueError(f"dot: {n} weights but {len(operands) - n} inputs; they must pair up")
     if bias is not None:
         operands.append(bias)
+    if not operands:
+        raise ValueError("dot: no weights, inputs or bias; the sum of nothing has no graph to record")
     return _nary(ops.DOT, operands, "dot: an operand")
+
+
+def _listed(items: object, what: str) -> list[Any]:
+    """An iterable of operands as a list; a TypeError naming ``what`` for anything else."""
+    if isinstance(items, (Value, str, bytes)) or not hasattr(items, "__iter__"):
+        raise TypeError(f"{what} must be a list of Values or numbers, not {type(items).__name__}")
+    return [*items]
 
 
 def vsum(terms: Iterable[Value | Number]) -> Value:
     """Σ terms as one node (Python's ``sum()`` makes a chain of n additions instead)."""
-    operands: list[Any] = [*terms]
+    operands = _listed(terms, "vsum: terms")
     if not operands:
         raise ValueError("vsum: no terms; the sum of nothing has no graph to record")
     return _nary(ops.SUM, operands, "vsum: a term")
@@ -297,7 +306,7 @@ def shift(values: Iterable[Value | Number]) -> Value:
     keeps e^(zᵢ − m) from overflowing and changes no derivative. Being a node (not a plain
     number), it is recomputed when a tape replays the graph at new inputs.
     """
-    operands: list[Any] = [*values]
+    operands = _listed(values, "shift: values")
     if not operands:
         raise ValueError("shift: no values")
     return _nary(ops.SHIFT, operands, "shift: a value")

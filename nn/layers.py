@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from autograd import Value, dot
 
+from .checks import number
 from .functional import softmax
 from .module import Module
 
@@ -213,6 +214,10 @@ class MLP(Module):
         """The network with exactly these numbers: ``weights[l][j][i]`` is the weight from input
         i to neuron j of layer l, ``biases[l][j]`` its bias; so a textbook network can be typed in.
         """
+        if not _is_list(weights) or not _is_list(biases):
+            raise ValueError("from_weights: weights and biases must be lists, one entry per layer "
+                             f"(weights[l][j][i], biases[l][j]), not {type(weights).__name__} and "
+                             f"{type(biases).__name__}")
         if len(weights) != len(biases) or not weights:
             raise ValueError(f"from_weights: {len(weights)} weight matrices but {len(biases)} bias "
                              "vectors; give one of each per layer")
@@ -263,10 +268,17 @@ class MLP(Module):
         their net inputs and outputs are then labelled ``net_n3``, ``out_n3``, …"""
         if len(names) != len(self.layers):
             raise ValueError(f"name_neurons: {len(names)} lists of names for {len(self.layers)} layers")
-        for k, (layer, layer_names) in enumerate(zip(self.layers, names)):
+        for k, (layer, layer_names) in enumerate(zip(self.layers, names)):  # check all, then name
+            if isinstance(layer_names, str):
+                raise ValueError(f"name_neurons: layer {k}'s names must be a list of names, "
+                                 f"not the string {layer_names!r}")
             if len(layer_names) != len(layer.neurons):
                 raise ValueError(f"name_neurons: {len(layer_names)} names for the {len(layer.neurons)} "
                                  f"neurons of layer {k}")
+            bad = [n for n in layer_names if not isinstance(n, str) or not n]
+            if bad:
+                raise ValueError(f"name_neurons: a neuron name must be a non-empty str, not {bad[0]!r}")
+        for layer, layer_names in zip(self.layers, names):
             for neuron, name in zip(layer.neurons, layer_names):
                 neuron.name_as(name)
 
@@ -280,6 +292,4 @@ def _is_list(x: object) -> bool:
 
 
 def _number(x: object, where: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-        raise TypeError(f"from_weights: {where} must be a finite number, not {x.__class__.__name__} ({x!r})")
-    return float(x)
+    return number(x, f"from_weights: {where}")

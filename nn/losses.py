@@ -16,21 +16,26 @@ from typing import Any, TypeVar
 
 from autograd import Value, vsum
 
+from .checks import index, number
 from .functional import logsumexp
 
 T = TypeVar("T")
 
 
 def _values(x: Any, what: str) -> list[Any]:
-    """A Value or number as a one-item list; a list of them as a list."""
-    if isinstance(x, Value) or (isinstance(x, (int, float)) and not isinstance(x, bool)):
+    """A Value or number as a one-item list; a list of them as a list (numbers as floats)."""
+    if isinstance(x, Value):
         return [x]
-    if isinstance(x, Sequence) and not isinstance(x, (str, bytes)) and x:
-        for item in x:
-            if isinstance(item, bool) or not isinstance(item, (Value, int, float)):
-                raise TypeError(f"{what}: expected numbers or Values, found {item.__class__.__name__}")
-        return list(x)
-    raise TypeError(f"{what}: expected a Value, a number or a non-empty list of them, not {x!r}")
+    if isinstance(x, Sequence) and not isinstance(x, (str, bytes)):
+        if not x:
+            raise TypeError(f"{what}: expected a Value, a number or a non-empty list of them, not []")
+        return [item if isinstance(item, Value) else number(item, f"{what}: an item", finite=False)
+                for item in x]
+    try:
+        return [number(x, what, finite=False)]
+    except TypeError:
+        raise TypeError(f"{what}: expected a Value, a number or a non-empty list of them, "
+                        f"not {x!r}") from None
 
 
 def _mean(losses: list[Value], name: str) -> Value:
@@ -89,9 +94,10 @@ def _one_or_batch(one: Callable[[Any, Any], Value], name: str, outputs: Any, tar
 
 
 def _label(t: Any, allowed: tuple[float, ...], name: str) -> float:
-    if isinstance(t, bool) or not isinstance(t, (int, float)) or float(t) not in allowed:
+    value = number(t, f"{name}: a target")
+    if value not in allowed:
         raise ValueError(f"{name}: a target must be one of {allowed}, not {t!r}")
-    return float(t)
+    return value
 
 
 def binary_cross_entropy(outputs: Any, targets: Any, from_logits: bool = False) -> Value:
@@ -106,7 +112,8 @@ def binary_cross_entropy(outputs: Any, targets: Any, from_logits: bool = False) 
     def one(out: Any, t: Any) -> Value:
         if not isinstance(out, Value):
             raise TypeError(f"binary_cross_entropy: the output must be a Value, not {out!r}")
-        if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0.0 <= t <= 1.0:
+        t = number(t, "binary_cross_entropy: a target", finite=False)
+        if not 0.0 <= t <= 1.0:
             raise ValueError(f"binary_cross_entropy: a target must be a number in [0, 1], not {t!r}")
         if from_logits:
             return logsumexp([0.0, out]) - out * t
@@ -142,7 +149,12 @@ def cross_entropy(outputs: Any, targets: Any, from_logits: bool = True) -> Value
         pairs = _pairs(outputs, targets, "cross_entropy")
         return _mean([cross_entropy(o, t, from_logits) for o, t in pairs], "cross_entropy")
     zs = _values(outputs, "cross_entropy")
-    if isinstance(targets, bool) or not isinstance(targets, int) or not 0 <= targets < len(zs):
+    try:
+        targets = index(targets, "cross_entropy: the target")
+    except TypeError:
+        raise ValueError(f"cross_entropy: the target must be a class index in 0..{len(zs) - 1}, "
+                         f"not {targets!r}") from None
+    if not 0 <= targets < len(zs):
         raise ValueError(f"cross_entropy: the target must be a class index in 0..{len(zs) - 1}, "
                          f"not {targets!r}")
     zy = zs[targets]

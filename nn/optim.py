@@ -11,13 +11,7 @@ from collections.abc import Iterable
 
 from autograd import Value, no_grad
 
-
-def _positive(x: object, name: str, allow_zero: bool = False) -> float:
-    ok = isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
-    if not ok or (x < 0 if allow_zero else x <= 0):  # type: ignore[operator]
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be a finite number {bound}, not {x!r}")
-    return float(x)  # type: ignore[arg-type]
+from .checks import positive
 
 
 class Optimizer:
@@ -26,7 +20,14 @@ class Optimizer:
     lr: float
 
     def __init__(self, params: Iterable[Value]) -> None:
-        self.params = list(params)
+        if callable(params):
+            raise TypeError(f"{self.__class__.__name__}: pass the parameters, net.parameters(), "
+                            "not the method net.parameters")
+        try:
+            self.params = list(params)
+        except TypeError:
+            raise TypeError(f"{self.__class__.__name__}: params must be a list of Values, "
+                            f"not {type(params).__name__}") from None
         if not self.params:
             raise ValueError(f"{self.__class__.__name__}: no parameters to optimize")
         for i, p in enumerate(self.params):
@@ -53,8 +54,8 @@ class SGD(Optimizer):
 
     def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0) -> None:
         super().__init__(params)
-        self.lr = _positive(lr, "SGD: lr")
-        self.momentum = _positive(momentum, "SGD: momentum", allow_zero=True)
+        self.lr = positive(lr, "SGD: lr")
+        self.momentum = positive(momentum, "SGD: momentum", allow_zero=True)
         self._velocity = [0.0] * len(self.params)
 
     def step(self) -> None:
@@ -76,15 +77,15 @@ class Adam(Optimizer):
         eps: float = 1e-8,
     ) -> None:
         super().__init__(params)
-        self.lr = _positive(lr, "Adam: lr")
+        self.lr = positive(lr, "Adam: lr")
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"Adam: betas must be a pair (beta1, beta2), not {betas!r}")
         b1, b2 = betas
         for b, name in ((b1, "betas[0]"), (b2, "betas[1]")):
-            if _positive(b, f"Adam: {name}", allow_zero=True) >= 1:
+            if positive(b, f"Adam: {name}", allow_zero=True) >= 1:
                 raise ValueError(f"Adam: {name} must be in [0, 1), not {b!r}")
         self.betas = (float(b1), float(b2))
-        self.eps = _positive(eps, "Adam: eps")
+        self.eps = positive(eps, "Adam: eps")
         self._m = [0.0] * len(self.params)
         self._v = [0.0] * len(self.params)
         self._t = 0

@@ -46,7 +46,7 @@ def fit(
     The model's parameters are read and written as in the eager path, so the two can be
     mixed. A model whose forward pass branches on values must stay eager.
     """
-    if len(X) != len(y) or not X:
+    if len(X) != len(y) or len(X) == 0:
         raise ValueError(f"fit: {len(X)} inputs and {len(y)} targets; give as many, at least one")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"fit: epochs must be a positive int, not {epochs!r}")

@@ -19,7 +19,7 @@ import graphviz
 
 from autograd import Value, explain
 from autograd.draw import HIGHLIGHT
-from autograd.explain import number
+from autograd.explain import check_digits, number
 
 from .layers import MLP, Neuron
 
@@ -76,8 +76,7 @@ def draw_network(
     """
     if not isinstance(model, MLP):
         raise TypeError(f"draw_network: expected an nn.MLP, not {type(model).__name__}")
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
-        raise ValueError(f"draw_network: digits must be an int from 1 to 17, not {digits!r}")
+    check_digits(digits, "draw_network")
     if highlight is not None and not any(highlight is p for p in model.parameters()):
         raise ValueError(f"draw_network: highlight {highlight!r} is not a parameter of this model")
     if output is not None and not isinstance(output, Value):

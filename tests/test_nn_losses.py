@@ -263,12 +263,12 @@ OUT = Value(0.5)
         (lambda: losses.binary_cross_entropy(OUT, 1.5), ValueError, ["[0, 1]", "1.5"]),
         (lambda: losses.binary_cross_entropy(OUT, -0.1), ValueError, ["[0, 1]"]),
         (lambda: losses.binary_cross_entropy(OUT, math.nan), ValueError, ["[0, 1]"]),
-        (lambda: losses.binary_cross_entropy(OUT, True), ValueError, ["True"]),
+        (lambda: losses.binary_cross_entropy(OUT, True), TypeError, ["True"]),
         (lambda: losses.binary_cross_entropy(0.5, 1.0), TypeError, ["must be a Value"]),
         (lambda: losses.hinge(OUT, 0), ValueError, ["(-1.0, 1.0)", "not 0"]),
         (lambda: losses.hinge(OUT, 0.5), ValueError, ["0.5"]),
         (lambda: losses.hinge(OUT, 2), ValueError, ["not 2"]),
-        (lambda: losses.hinge(OUT, True), ValueError, ["True"]),
+        (lambda: losses.hinge(OUT, True), TypeError, ["True"]),
         (lambda: losses.hinge([OUT, OUT], [1, 0]), ValueError, ["not 0"]),
         (lambda: losses.hinge([], []), ValueError, ["empty batch"]),
         (lambda: losses.hinge(1.0, 1), TypeError, ["must be a Value"]),
@@ -366,3 +366,9 @@ def test_mse_matches_torch(seed):
     for row, trow in zip(vs, to.grad.tolist()):
         for v, g in zip(row, trow):
             assert abs(v.grad - g) <= 1e-9 * max(abs(g), 1e-6)
+
+
+def test_a_numpy_class_index_is_a_class_index():
+    np = pytest.importorskip("numpy")
+    zs = [Value(0.1), Value(0.2), Value(-0.3)]
+    assert losses.cross_entropy(zs, np.int64(1)).data == losses.cross_entropy(zs, 1).data

@@ -172,9 +172,9 @@ def test_optimizer_works_inside_no_grad_and_accepts_generators():
         (lambda ps: SGD(ps, lr=-0.1), ValueError, ["lr", "-0.1"]),
         (lambda ps: SGD(ps, lr=math.nan), ValueError, ["lr", "nan"]),
         (lambda ps: SGD(ps, lr=math.inf), ValueError, ["lr", "inf"]),
-        (lambda ps: SGD(ps, lr=True), ValueError, ["lr", "True"]),
-        (lambda ps: SGD(ps, lr="0.1"), ValueError, ["lr", "'0.1'"]),
-        (lambda ps: SGD(ps, lr=None), ValueError, ["lr", "None"]),
+        (lambda ps: SGD(ps, lr=True), TypeError, ["lr", "True"]),
+        (lambda ps: SGD(ps, lr="0.1"), TypeError, ["lr", "'0.1'"]),
+        (lambda ps: SGD(ps, lr=None), TypeError, ["lr", "None"]),
         (lambda ps: SGD(ps, lr=0.1, momentum=-0.5), ValueError, ["momentum", ">= 0", "-0.5"]),
         (lambda ps: SGD(ps, lr=0.1, momentum=math.nan), ValueError, ["momentum", "nan"]),
         (lambda ps: Adam(ps, lr=0), ValueError, ["Adam: lr"]),
@@ -416,3 +416,20 @@ def test_sgd_step_by_step_on_one_neuron_by_hand():
     assert [n.w[0].data, n.w[1].data, n.b.data] == pytest.approx(
         [0.5 - lr * dz * 2.0, -1.0 - lr * dz * 1.5, 0.2 - lr * dz], rel=1e-15)
     assert losses.squared_error(net(x), t).data < E.data
+
+
+def test_numpy_numbers_are_numbers_in_nn():
+    np = pytest.importorskip("numpy")
+    net = MLP(2, [3, 1], seed=0)
+    opt = SGD(net.parameters(), lr=np.float32(0.1))
+    assert opt.lr == pytest.approx(0.1)
+    assert losses.hinge(net([0.5, -0.5]), np.int64(-1)).data >= 0
+    history = fit(net, np.array([[0.1, 0.2], [0.3, -0.1]]), np.array([1.0, -1.0]), losses.hinge,
+                  epochs=2, lr=0.1, progress=False)
+    assert len(history) == 2
+
+
+def test_passing_the_parameters_method_is_a_clear_error():
+    net = MLP(2, [1], seed=0)
+    with pytest.raises(TypeError, match=r"net.parameters\(\)"):
+        SGD(net.parameters, lr=0.1)

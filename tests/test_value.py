@@ -6,6 +6,7 @@ from fractions import Fraction
 
 import pytest
 
+import autograd
 from autograd import Value
 
 
@@ -141,3 +142,17 @@ def test_a_fraction_beyond_float_range_rounds_to_infinity():
 
     assert Value(Fraction(10**400)).data == math.inf
     assert Value(Fraction(-(10**400), 3)).data == -math.inf
+
+
+@pytest.mark.parametrize(
+    "call",
+    [lambda: autograd.vsum(5), lambda: autograd.dot(Value(1.0), [1.0]), lambda: autograd.shift(Value(1.0))],
+)
+def test_nary_ops_want_lists(call):
+    with pytest.raises(TypeError, match="must be a list of Values or numbers"):
+        call()
+
+
+def test_dot_of_nothing_is_an_error():
+    with pytest.raises(ValueError, match="dot: no weights"):
+        autograd.dot([], [])
