@@ -221,10 +221,7 @@ def _dot(operands: Sequence[float]) -> float:
     terms = [*map(mul, operands[:n], operands[n : n + n])]
     if len(operands) & 1:
         terms.append(operands[-1])
-    try:
-        return math.fsum(terms)
-    except (ValueError, OverflowError):  # see ieee_sum
-        return sum(terms)
+    return ieee_sum(terms)
 
 
 def _dot_partials(out: float, operands: Sequence[float]) -> list[float]:
@@ -256,8 +253,6 @@ BINARY_OPS = (ADD, SUB, MUL, DIV, POW)
 UNARY_OPS = (NEG, EXP, LOG, SQRT, TANH, SIGMOID, RELU, ABS)
 NARY_OPS = (DOT, SUM, SHIFT)
 
-# Every node op, most frequent first: the generated loops test them in this order, with
-# the NARY test (a neuron's dot) after the first seven (see codegen.NARY_AFTER).
 def constant_forms(op: Op) -> tuple[Op, Op]:
     """A binary op's forms with a plain-number operand: (x op c, c op x)."""
     if op.with_constant is None or op.constant_left is None:
@@ -270,6 +265,8 @@ SUB_C, SUB_L = constant_forms(SUB)
 MUL_C, MUL_L = constant_forms(MUL)
 DIV_C, DIV_L = constant_forms(DIV)
 POW_C, POW_L = constant_forms(POW)
+# Every node op, most frequent first: the generated loops test them in this order, with
+# the NARY test (a neuron's dot) after the first seven (see codegen.NARY_AFTER).
 NODE_OPS: tuple[Op, ...] = (
     ADD, MUL, RELU, ADD_C, MUL_C, ADD_L, MUL_L,
     TANH, SIGMOID, EXP, LOG, SUB, DIV, POW, NEG, SQRT, ABS,

@@ -1,6 +1,6 @@
 """``Value``: one float, the op that made it, its inputs, and its gradient.
 
-A node costs one object with seven slots and no cycles: no closure, no children tuple, no
+A node costs one object with eight slots and no cycles: no closure, no children tuple, no
 set. Reference counting frees a graph as soon as it is dropped, and the cyclic garbage
 collector has nothing to untangle (micrograd spends most of a training step there).
 Plain-number operands never become nodes: ``x * 2`` is one node holding the constant 2.0.

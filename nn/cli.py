@@ -52,10 +52,7 @@ def _diagrams(w: walkthrough.Walkthrough, out: Path, highlight_name: str | None)
     weight of the first layer, whose gradient has the most paths.
     """
     spec = w.spec
-    by_name = {p.label: p for p in w.params}
-    if highlight_name is not None and highlight_name not in by_name:
-        raise netfile.NetFileError(spec.path, "--highlight", f"no parameter named {highlight_name!r}; "
-                                   f"the parameters are {', '.join(by_name)}")
+    by_name = {p.label: p for p in w.params}  # the name was checked before any work
     highlight = by_name[highlight_name] if highlight_name else w.model.layers[0].neurons[0].w[0]
     names = spec.input_names or [f"x{i + 1}" for i in range(len(spec.inputs))]
     pictures = {
@@ -73,7 +70,13 @@ def _walkthrough(args: argparse.Namespace) -> int:
     spec = _spec(args.file)
     if args.steps is not None:
         spec.steps = args.steps
+    if args.out and Path(args.out).exists() and not Path(args.out).is_dir():  # before any work
+        raise netfile.NetFileError(args.out, "--out", "exists and is not a directory")
     w = walkthrough.work(spec)
+    names = [p.label for p in w.params]
+    if args.highlight is not None and args.highlight not in names:
+        raise netfile.NetFileError(spec.path, "--highlight", f"no parameter named {args.highlight!r}; "
+                                   f"the parameters are {', '.join(names)}")
     if args.format == "json":
         print(json.dumps(walkthrough.as_json(w), indent=1, ensure_ascii=False))
     else:
@@ -81,8 +84,6 @@ def _walkthrough(args: argparse.Namespace) -> int:
         print(walkthrough.text(w, color=color))
     if args.out:
         out = Path(args.out)
-        if out.exists() and not out.is_dir():
-            raise netfile.NetFileError(str(out), "--out", "exists and is not a directory")
         out.mkdir(parents=True, exist_ok=True)
         try:
             images = [f for f in _diagrams(w, out, args.highlight) if f.endswith(".svg")]

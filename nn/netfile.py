@@ -222,9 +222,12 @@ def _layers(r: _Reader, raw: Any, nin: int) -> list[LayerSpec]:
 def _unique_names(r: _Reader, layers: list[LayerSpec], input_names: list[str] | None) -> None:
     """Every name a claim or an explanation may use must mean one thing."""
     seen: dict[str, str] = {"E": "the error"}
-    named = [(n, "input_names") for n in input_names or []]
+    n_inputs = len(layers[0].weights[0])
+    named = [(n, "input_names") for n in input_names or [f"x{i + 1}" for i in range(n_inputs)]]
     for k, layer in enumerate(layers):
-        named += [(n, f"layers[{k}].neurons") for n in layer.neurons or []]
+        for n in layer.neurons or []:  # a neuron named n3 labels its nodes net_n3 and out_n3
+            named += [(n, f"layers[{k}].neurons"), (f"net_{n}", f"layers[{k}].neurons"),
+                      (f"out_{n}", f"layers[{k}].neurons")]
         named += [(n, f"layers[{k}].weight_names") for row in layer.weight_names or [] for n in row]
         named += [(n, f"layers[{k}].bias_names") for n in layer.bias_names or []]
     for name, where in named:

@@ -510,3 +510,17 @@ def test_hinge_with_a_label_runs(capsys, tmp_path, target):
     path.write_text(sub("targets = [0.01]", f"targets = [{target}]", sub('"squared_error"', '"hinge"')))
     assert main([str(path), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["loss"] == "hinge"
+
+
+@pytest.mark.parametrize(
+    ("extra", "clash"),
+    [('weight_names = [["net_a", "w2"], ["w3", "w4"]]', "net_a"), ('bias_names = ["x1", "b2"]', "x1")],
+)
+def test_a_name_that_clashes_with_a_derived_label_is_refused(extra, clash):
+    text = (
+        'inputs = [1.0, 2.0]\ntargets = [0.0, 1.0]\nloss = "mse"\nlearning_rate = 0.1\n'
+        '[[layers]]\nactivation = "relu"\nneurons = ["a", "b"]\n'
+        "weights = [[1.0, 2.0], [3.0, 4.0]]\nbiases = [0.0, 0.0]\n" + extra + "\n"
+    )
+    with pytest.raises(netfile.NetFileError, match=f"the name '{clash}' is used twice"):
+        netfile.parse(text, "net.toml")
