@@ -8,8 +8,9 @@
 
 Factors are taken between *labelled* nodes: the local derivatives along unlabelled
 intermediate nodes (``ops`` granularity) are multiplied into the factor between the nearest
-labelled ones. Every path from the output down to ``wrt`` is a term of the sum; when there
-are more than ``max_paths``, the "delta" form is used instead: ∂E/∂w = Σ ∂E/∂P · ∂P/∂w over
+labelled ones, and routes that differ only in unlabelled nodes are summed into that factor.
+Every path through labelled nodes from the output down to ``wrt`` is a term of the sum; when
+there are more than ``max_paths``, the "delta" form is used instead: ∂E/∂w = Σ ∂E/∂P · ∂P/∂w over
 the nearest labelled nodes P above w, with ∂E/∂P (the δ of P) computed exactly. The total is
 computed by the same reverse sweep as ``backward``, so it equals ``wrt.grad`` after one
 ``output.backward()``.
@@ -23,7 +24,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .graph import PathSet
+from .graph import PathSet, dag_paths
 from .value import Value
 
 FORMS = ("auto", "paths", "delta")
@@ -224,23 +225,50 @@ def explain(
     ps = PathSet(output, wrt)
     if ps.n_paths == 0:
         return Explanation(output, wrt, "paths", (), 0, 0.0, digits)
-    if output is not wrt and (form == "delta" or (form == "auto" and ps.n_paths > max_paths)):
+    edges = _labelled_edges(ps)
+    n_paths = _count(edges, ps.order, wrt, output)
+    if output is not wrt and (form == "delta" or (form == "auto" and n_paths > max_paths)):
         terms = _delta_terms(ps)
         return Explanation(output, wrt, "delta", tuple(terms[:max_paths]), len(terms), ps.total, digits)
-    listed = tuple(itertools.islice(_paths(ps), max_paths))
-    return Explanation(output, wrt, "paths", listed, ps.n_paths, ps.total, digits)
+    listed = tuple(itertools.islice(_paths(ps, edges), max_paths))
+    return Explanation(output, wrt, "paths", listed, n_paths, ps.total, digits)
 
 
-def _paths(ps: PathSet) -> Iterator[Term]:
-    """Every path of ``ps`` as a Term: its edges grouped into factors between labelled nodes."""
-    for trail in ps.paths():
-        factors = []
-        top, product = ps.output, 1.0
+def _labelled_edges(ps: PathSet) -> dict[Value, list[tuple[Value, float]]]:
+    """The paths of ``ps`` seen through labelled nodes only: {P: [(Q, ∂P/∂Q), ...]} for each
+    labelled node P (and the output), Q the labelled nodes (or wrt) first met below P, and
+    ∂P/∂Q summed over every route through unlabelled nodes. Paths that differ only in
+    unlabelled nodes are then one term, with one factor per pair of labelled nodes."""
+    below: dict[Value, dict[Value, float]] = {}
+    for node in ps.order:  # inputs before users
+        acc: dict[Value, float] = {}
+        for x, d in ps.edges[node]:
+            if x is ps.wrt or x.label:
+                acc[x] = acc.get(x, 0.0) + d
+            else:
+                for q, v in below[x].items():
+                    acc[q] = acc.get(q, 0.0) + d * v
+        below[node] = acc
+    return {n: list(acc.items()) for n, acc in below.items() if n.label or n is ps.output}
+
+
+def _count(edges: dict[Value, list[tuple[Value, float]]], order: list[Value], wrt: Value,
+           output: Value) -> int:
+    """How many paths ``edges`` has from output to wrt (by counting, not listing them)."""
+    counts = {wrt: 1}
+    for node in order:
+        if node in edges:
+            counts[node] = sum(counts.get(q, 0) for q, _ in edges[node])
+    return counts.get(output, 1 if output is wrt else 0)
+
+
+def _paths(ps: PathSet, edges: dict[Value, list[tuple[Value, float]]]) -> Iterator[Term]:
+    """Every path through labelled nodes as a Term of factors, output first."""
+    for trail in dag_paths(edges, ps.output, ps.wrt):
+        factors, top = [], ps.output
         for node, d in trail:
-            product *= d
-            if node.label or node is ps.wrt:
-                factors.append(Factor(top, node, product))
-                top, product = node, 1.0
+            factors.append(Factor(top, node, d))
+            top = node
         yield Term(tuple(factors) or (Factor(ps.output, ps.wrt, 1.0),))  # output is wrt
 
 

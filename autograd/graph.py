@@ -165,24 +165,7 @@ class PathSet:
 
         The list is reused between paths: copy it to keep one.
         """
-        if self.output is self.wrt:
-            yield []
-            return
-        stack: list[tuple[Value, int]] = [(self.output, 0)]
-        trail: list[tuple[Value, float]] = []
-        while stack:
-            node, i = stack.pop()
-            del trail[len(stack):]  # the trail reaches node: one edge per stack entry below it
-            edges = self.edges.get(node, ())
-            if i < len(edges):
-                stack.append((node, i + 1))
-                x, d = edges[i]
-                trail.append((x, d))
-                if x is self.wrt:
-                    yield trail
-                    trail.pop()
-                else:
-                    stack.append((x, 0))
+        return dag_paths(self.edges, self.output, self.wrt)
 
     def nearest_labelled_users(self) -> dict[Value, float]:
         """{P: ∂P/∂wrt along routes through unlabelled nodes only}, for the labelled nodes P
@@ -207,3 +190,28 @@ class PathSet:
             else:
                 through[node] = total
         return found
+
+
+def dag_paths(
+    edges: dict[Value, list[tuple[Value, float]]], start: Value, end: Value
+) -> Iterator[list[tuple[Value, float]]]:
+    """Every path from ``start`` to ``end`` along ``edges`` ({node: [(next, weight), ...]}),
+    depth first, as a list of (node reached, weight) that is reused between paths."""
+    if start is end:
+        yield []
+        return
+    stack: list[tuple[Value, int]] = [(start, 0)]
+    trail: list[tuple[Value, float]] = []
+    while stack:
+        node, i = stack.pop()
+        del trail[len(stack):]  # the trail reaches node: one edge per stack entry below it
+        out = edges.get(node, ())
+        if i < len(out):
+            stack.append((node, i + 1))
+            x, d = out[i]
+            trail.append((x, d))
+            if x is end:
+                yield trail
+                trail.pop()
+            else:
+                stack.append((x, 0))
