@@ -40,9 +40,10 @@ def fit(
     None means the full batch; mini-batches are drawn in a seeded shuffled order. The
     progress bar goes to ``stream`` (stderr) when it is a terminal, or when ``progress=True``.
 
-    ``compiled=True`` computes the same numbers through ``autograd.trace`` tapes: one per
-    distinct target (a sample's graph depends on its target only through the loss), traced
-    on first use and replayed over plain floats, several times faster for a fixed network.
+    ``compiled=True`` computes the same numbers through ``autograd.trace`` tapes, traced on
+    first use and replayed over plain floats, several times faster for a fixed network:
+    full-batch training is one tape (bit-identical to eager); mini-batches use one tape per
+    distinct target (a sample's graph depends on its target only through the loss).
     The model's parameters are read and written as in the eager path, so the two can be
     mixed. A model whose forward pass branches on values must stay eager.
     """
