@@ -7,12 +7,15 @@
 
 from .backprop import backward, zero_grad
 from .check import GradcheckResult, GradcheckRow, gradcheck, numerical_grad
-from .draw import RenderError, draw, render
-from .explain import Explanation, UpdateTable, explain, update_table
+from .draw import draw
+from .explain import Explanation, explain
 from .graph import leaves, topological_order
 from .modes import detect_anomaly, is_recording, no_grad
+from .nary import dot, shift, vsum
+from .render import RenderError, render
 from .tape import Tape, TapeMismatch, trace
-from .value import Value, dot, shift, vsum
+from .update import UpdateTable, update_table
+from .value import Value
 
 __all__ = [
     "Explanation",

@@ -5,30 +5,21 @@ A node whose gradient is exactly 0 is skipped where that changes nothing: for op
 partials are finite for every input (add, sub, neg, relu: ``Op.bounded``) and for a dot or
 sum whose operands are all finite. So a dead ReLU's branch costs little, while 0·∞ is still
 nan, as IEEE (and PyTorch) say.
-The loop is generated from the op table's formulas (``ops.Op.partials``, see ``codegen``):
-one branch per op with its partials inlined, because this is the hot path of every training
-step. The calculus is still defined once, in ``ops``; ``print(backprop.SOURCE)`` shows it.
+The loop itself, ``generated.backward.propagate``, is written from the op table's formulas
+with one branch per op, because this is the hot path of every training step.
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
-from . import codegen, ops
-from .graph import inputs, operand_data, topological_order, walk
-from .modes import MODE, check_finite, describe_inputs, name
+from .anomaly import check_finite, check_grads
+from .generated.backward import propagate
+from .graph import inputs, topological_order, walk
+from .modes import MODE
 
 if TYPE_CHECKING:
     from .value import Value
-
-
-SOURCE = codegen.backward_source(ops.NODE_OPS)
-_propagate = codegen.compile_source(
-    SOURCE,
-    "<autograd generated backward>",
-    {**ops.NAMESPACE, "OPS": ops.NODE_OPS, "operand_data": operand_data, "isfinite": math.isfinite},
-)["_propagate"]
 
 
 def backward(root: Value, seed: float = 1.0) -> None:
@@ -49,22 +40,12 @@ def backward(root: Value, seed: float = 1.0) -> None:
         n._grad = 0.0
     try:
         root._grad += seed
-        _propagate(order)
+        propagate(order)
         if MODE.anomaly:
-            _check_grads(order)
+            check_grads(order)
     finally:  # even when the anomaly check raises, earlier gradients are not lost
         for n, g in earlier:
             n._grad += g
-
-
-def _check_grads(order: list[Value]) -> None:
-    for node in reversed(order):
-        for x in (node, *inputs(node)):
-            if not math.isfinite(x._grad):
-                raise FloatingPointError(
-                    f"backward: the gradient of {name(x)} became {x._grad} at op "
-                    f"'{node.op}' with inputs {describe_inputs(node)}"
-                )
 
 
 def zero_grad(root: Value) -> None:

@@ -14,9 +14,10 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from . import ops
+from .ieee import ieee_div
 from .modes import no_grad
-from .value import Number, Value, as_real
+from .validate import Number, real
+from .value import Value
 
 Fn = Callable[..., Value]
 
@@ -83,7 +84,7 @@ def _as_inputs(inputs: Sequence[Value | Number], where: str) -> list[Value]:
                                  "inputs must be leaves, whose data can be nudged")
             values.append(x)
         else:
-            values.append(Value(as_real(x, f"{where}: input {i}"), label=f"x{i}"))
+            values.append(Value(real(x, f"{where}: input {i}"), label=f"x{i}"))
     return values
 
 
@@ -97,7 +98,7 @@ def _evaluate(fn: Fn, inputs: list[Value], where: str) -> Value:
 
 
 def _check_eps(eps: float, where: str) -> float:
-    eps = as_real(eps, f"{where}: eps")
+    eps = real(eps, f"{where}: eps")
     if not (eps > 0 and math.isfinite(eps)):
         raise ValueError(f"{where}: eps must be a positive finite number, not {eps!r}")
     return eps
@@ -121,7 +122,7 @@ def _slopes(fn: Fn, inputs: list[Value], eps: float, where: str) -> list[tuple[f
                 down = _evaluate(fn, inputs, where).data
             finally:
                 x.data = x0
-            slopes.append((ops.ieee_div(f0 - down, x0 - below), ops.ieee_div(up - f0, above - x0)))
+            slopes.append((ieee_div(f0 - down, x0 - below), ieee_div(up - f0, above - x0)))
     return slopes
 
 
@@ -148,8 +149,8 @@ def gradcheck(
     other leaves that ``fn`` reaches (weights in a closure) do receive gradients.
     """
     eps = _check_eps(eps, "gradcheck")
-    atol = as_real(atol, "gradcheck: atol")
-    rtol = as_real(rtol, "gradcheck: rtol")
+    atol = real(atol, "gradcheck: atol")
+    rtol = real(rtol, "gradcheck: rtol")
     if not (atol >= 0 and rtol >= 0):
         raise ValueError(f"gradcheck: atol and rtol must be >= 0, not {atol!r} and {rtol!r}")
     values = _as_inputs(inputs, "gradcheck")

@@ -1,240 +1,393 @@
-"""Hot loops written from the op table's formulas, so the calculus stays defined once.
+"""Writes ``autograd/generated/`` from the op table: the code that must not call a function per op.
 
 Calling a Python function per op or per partial would double the engine's cost, so the hot
-paths are generated as plain Python source, with each op's formula inlined:
+paths are ordinary Python files with each op's formula written in place:
 
-- ``forward_source``: ``Value``'s operator methods (``__mul__``, ``tanh``, ...), each computing
-  ``ops.Op.formula`` and recording one node;
-- ``backward_source``: a backward loop, one branch per op with ``ops.Op.partials`` inlined,
-  in two dialects: over graph nodes (``GRAPH``, for ``backward``) and over a tape's flat
-  lists (``TAPE``, for ``trace``);
-- ``tape_forward_source``: the tape's forward loop.
+- ``generated/operators.py``: ``Operators``, Value's operator methods (``__mul__``,
+  ``tanh``, ...), each computing its op's formula and recording one node;
+- ``generated/backward.py``: ``propagate``, the backward loop over graph nodes, one branch
+  per op with its partials written in place;
+- ``generated/tape_loops.py``: the same two loops over a tape's flat lists.
 
-The generated text is ordinary code: ``print(autograd.backprop.SOURCE)``,
-``print(autograd.tape.FORWARD_SOURCE)`` and ``print(autograd.tape.BACKWARD_SOURCE)`` show it.
+This is a development tool; nothing imports it at run time. After changing ``ops.py``::
+
+    python autograd/codegen.py            # rewrite autograd/generated/
+    python autograd/codegen.py --check    # exit 1 if it is stale (CI and tests/test_codegen.py)
+
+Run as a script it loads only the op table (ops.py, op.py, ieee.py), not autograd/__init__.py,
+which imports the generated code: so it works even when that code no longer fits the table
+(an op removed, or generated/ deleted). ``python -m autograd.codegen`` works too, when it fits.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import argparse
+import ast
+import sys
+import types
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+if not __package__:  # run as a script: make the package without running its __init__.py
+    _package = types.ModuleType("autograd")
+    _package.__path__ = [str(Path(__file__).resolve().parent)]
+    sys.modules.setdefault("autograd", _package)
+    __package__ = "autograd"
 
 from . import ops
+from .ieee import FUNCTIONS
+from .notation import formula
+from .op import BINARY, CONST_LEFT, NARY, UNARY, Op, fingerprint, names, node_ops, parenthesized
+
+HERE = Path(__file__).resolve().parent / "generated"
+LINE = 110  # the longest line ruff allows (pyproject.toml)
+HEADER = "Written by ``python autograd/codegen.py`` from the op table, autograd/ops.py: do not edit."
 
 
-def inline(expr: str) -> str:
-    """A formula as an operand of ``*`` or ``+=``."""
-    return expr if expr.replace("_", "").replace(".", "").isalnum() else f"({expr})"
+def global_name(op: Op) -> str:
+    """The name an op has in generated code: ``MUL``, and ``MUL_C``/``MUL_L`` for its forms."""
+    return op.name.upper() + ("_" + op.variant.upper() if op.variant else "")
 
 
-# The NARY test (a neuron's dot) comes after this many ops, the most frequent (ops.NODE_OPS);
-# on a tape, where dot nodes are most of a network's, it comes first.
-NARY_AFTER = 7
+def _import(module: str, names: Sequence[str]) -> str:
+    """``from module import names``, wrapped one name a line (as ruff's isort) when too long."""
+    line = f"from {module} import {', '.join(names)}"
+    if len(line) <= LINE:
+        return line
+    return "\n".join([f"from {module} import (", *(f"    {n}," for n in names), ")"])
+
+
+def _imports(table: Sequence[Op], code: str, extra: Iterable[str] = ()) -> list[str]:
+    """The import lines ``code`` needs: the ops and ieee functions it names, sorted as ruff wants."""
+    used = {n.id for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Name)}
+    functions = sorted(f for f in FUNCTIONS if f in used)
+    op_names = sorted(global_name(op) for op in table if global_name(op) in used)
+    lines = [*extra]
+    if functions:
+        lines.append(_import("..ieee", functions))
+    if op_names:
+        lines.append(_import("..ops", op_names))
+    return sorted(lines, key=lambda line: line.split()[1])
+
+
+def _forms(table: Sequence[Op], code: str) -> list[str]:
+    """``MUL_C, MUL_L = MUL.forms`` for each binary op whose forms ``code`` names."""
+    return [f"{global_name(op)}_C, {global_name(op)}_L = {global_name(op)}.forms"
+            for op in table if op.kind == BINARY and f"{global_name(op)}_C" in code]
+
+
+def _module(doc: str, table: Sequence[Op], body: list[str], imports: Iterable[str] = (),
+            typing: str = "") -> str:
+    """A generated module: docstring, imports, the plain-number forms, then ``body``."""
+    code = "\n".join(body)
+    head = [f'"""{doc}\n\n{HEADER}\n"""', "", "from __future__ import annotations", ""]
+    stdlib = sorted(line for line in imports if not line.startswith("from ."))
+    local = _imports(table, code, [line for line in imports if line.startswith("from .")])
+    head += stdlib + ([""] if stdlib else []) + local
+    if typing:
+        head += ["", "if TYPE_CHECKING:", f"    {typing}"]
+    forms = _forms(table, code)
+    return "\n".join([*head, "", *forms, *([""] if forms else []), "", code]).rstrip() + "\n"
+
+
+def docstring(op: Op, method: str) -> str:
+    """A method's docstring for ``help(Value)``: what it computes and its partials, on one line
+    where that fits (the body of a method is indented 8), else one line each."""
+    head = f"{op.doc}: {formula(op.formula)}"
+    if op.kind == BINARY:
+        head += " with x = other, y = self" if method == op.methods[1] else " with x = self, y = other"
+    partials = [f"∂/∂{v} = {formula(d)}" for v, d in zip("xy", op.partials)]
+    line = f"{head}; {', '.join(partials)}."
+    if len(line) + 8 + 6 <= LINE:
+        return line
+    return "\n".join([f"{head}.", "", *("        " + p for p in partials)])
+
+
+# The tail of every operator method: build the node in place (object.__new__ and slot
+# stores, no __init__ call) from the locals value, op, b and depth.
+RECORD = """\
+v = new(Value)
+v._data = value
+v._grad = 0.0
+v._label = ""
+v._mark = None
+if MODE.plain:
+    v._op = op
+    v._a = self
+    v._b = b
+    v._depth = depth
+    return v
+return finish(v, op, self, b, depth)"""
+
+
+def _indent(text: str, spaces: int) -> list[str]:
+    return [" " * spaces + line if line else "" for line in text.split("\n")]
+
+
+def _binary_methods(op: Op) -> list[str]:
+    forward, reflected = op.methods
+    c, left = (global_name(form) for form in op.forms)
+    pow_modulo = ", modulo: None = None" if forward == "__pow__" else ""
+    lines = [f"    def {forward}(self, other: Value | Number{pow_modulo}) -> Value:",
+             f'        """{docstring(op, forward)}"""']
+    if pow_modulo:  # pow(a, b, m) must not pass silently
+        lines += ["        if modulo is not None:",
+                  "            raise TypeError('pow() with a modulus is not defined for Value')"]
+    lines += ["        x = self._data", "        b: Value | float",
+              "        if type(other) is Value or isinstance(other, Value):",
+              "            y = other._data", f"            value = {op.formula}",
+              f"            op = {global_name(op)}", "            b = other",
+              "            da = self._depth", "            db = other._depth",
+              "            depth = (da if da > db else db) + 1", "        else:",
+              "            try:", "                y = real(other)", "            except TypeError:",
+              "                return NotImplemented", f"            value = {op.formula}",
+              f"            op = {c}", "            b = y", "            depth = self._depth + 1",
+              *_indent(RECORD, 8), "",
+              f"    def {reflected}(self, other: Number) -> Value:",
+              f'        """{docstring(op, reflected)}"""',
+              "        try:", "            x = real(other)", "        except TypeError:",
+              "            return NotImplemented", "        y = self._data", f"        value = {op.formula}",
+              f"        op = {left}", "        b = x", "        depth = self._depth + 1",
+              *_indent(RECORD, 8)]
+    return lines
+
+
+def _unary_method(op: Op, method: str) -> list[str]:
+    return [f"    def {method}(self) -> Value:", f'        """{docstring(op, method)}"""',
+            "        x = self._data", f"        value = {op.formula}", f"        op = {global_name(op)}",
+            "        b = None", "        depth = self._depth + 1", *_indent(RECORD, 8)]
+
+
+SLOTS = """\
+    __slots__ = ()
+    # The node's slots, declared in Value; named here for type checkers.
+    _data: float
+    _grad: float
+    _label: str
+    _mark: object
+    _op: Op | None
+    _a: Any
+    _b: Any
+    _depth: int"""
+
+
+def operators_module(table: Sequence[Op]) -> str:
+    """``generated/operators.py``: the ``Operators`` base class of ``Value``, and ``record``."""
+    body = ["new = object.__new__", "", "", "class Operators:",
+            '    """Value\'s arithmetic: one method per op of the table, each recording one node."""', "",
+            SLOTS]
+    for op in table:
+        if op.kind == BINARY:
+            body += ["", *_binary_methods(op)]
+        elif op.kind == UNARY:
+            for method in op.methods:
+                body += ["", *_unary_method(op, method)]
+    body += ["", "", "def record(value: float, op: Op, self: Any, b: Any, depth: int) -> Value:",
+             '    """Record a node of an n-ary op (dot, vsum, shift): the tail of every method above."""',
+             "    # self is what goes in the node's first slot, as in the methods.",
+             *_indent(RECORD, 4), "", "",
+             "def bind(cls: type[Value]) -> None:",
+             '    """Called once by autograd/value.py: ``cls`` is the class the operators create."""',
+             '    globals()["Value"] = cls']
+    imports = ["from typing import TYPE_CHECKING, Any", "from ..modes import MODE, finish",
+               "from ..op import Op", "from ..validate import Number, real"]
+    return _module("Value's operator methods, one per op of the table, each recording one node.",
+                   table, body, imports, typing="from ..value import Value")
 
 
 class Dialect:
-    """How generated loops read and write one kind of storage: graph nodes, or a flat tape.
+    """How a backward loop reads and writes one kind of storage: graph nodes, or a tape's lists.
 
-    ``operands[kind]`` says where x and y come from for each operand layout, ``target``
-    where the gradient of operand slot "a" or "b" accumulates, ``select`` how to test for op
-    number i, and ``head`` the loop that sets ``op``, ``g``, ``a`` and ``b`` for each node.
+    ``head`` sets ``g``, ``op`` and ``a`` for each node; ``load`` says where ``b``, ``x``, ``y``
+    and ``out`` come from for each operand layout; ``target`` where operand slot a's or b's
+    gradient accumulates; ``nary`` the branch shared by the n-ary ops.
     """
 
-    def __init__(self, head: list[str], select: str, select_nary: str, operands: dict[int, dict[str, str]],
-                 out: str, target: str, nary: list[str]) -> None:
-        self.head, self.select, self.select_nary, self.operands = head, select, select_nary, operands
-        self.out, self.target, self.nary = out, target, nary
+    def __init__(self, name: str, params: list[str], doc: str, head: list[str],
+                 load: dict[int, dict[str, str]], target: str, nary: list[str]) -> None:
+        self.name, self.params, self.doc, self.head, self.load = name, params, doc, head, load
+        self.target, self.nary = target, nary
 
 
 GRAPH = Dialect(
-    head=["    for node in reversed(order):", "        g = node._grad", "        op = node._op",
-          "        a = node._a"],
-    select="op is OP{i}",
-    select_nary="op.kind == {nary}",
-    operands={
-        ops.BINARY: {"x": "a._data", "y": "b._data", "b": "node._b"},
-        ops.UNARY: {"x": "a._data", "y": "node._b"},
-        ops.CONST_LEFT: {"x": "node._b", "y": "a._data"},
-    },
-    out="node._data",
-    target="{slot}._grad",
-    nary=["data = operand_data(a)",
-          "if g or not isfinite(sum(data)):  # else every partial is finite: 0 · it adds nothing",
-          "    for x, d in zip(a, op.dn(node._data, data)):",
-          "        if type(x) is not float:",
-          "            x._grad += g * d"],
+    "propagate", ["order: list[Value]"],
+    "For each node, last to first: every operand's grad += the node's grad · ∂node/∂operand.",
+    ["for node in reversed(order):", "    g = node._grad", "    op: Any = node._op", "    a = node._a"],
+    {BINARY: {"b": "node._b", "x": "a._data", "y": "b._data", "out": "node._data"},
+     UNARY: {"x": "a._data", "y": "node._b", "out": "node._data"},
+     CONST_LEFT: {"x": "node._b", "y": "a._data", "out": "node._data"}},
+    "{slot}._grad",
+    ["data = operand_data(a)",
+     "if g or not isfinite(sum(data)):  # else every partial is finite: 0 · it adds nothing",
+     "    for x, d in zip(a, op.dn(node._data, data)):",
+     "        if type(x) is not float:",
+     "            x._grad += g * d"],
 )
 
 TAPE = Dialect(
-    head=["    for i in range(len(code) - 1, -1, -1):", "        s = first + i", "        g = grads[s]",
-          "        op = code[i]", "        a = A[i]"],
-    select="op == {i}",
-    select_nary="op >= {n}",
-    operands={
-        ops.BINARY: {"x": "vals[a]", "y": "vals[b]", "b": "B[i]"},
-        ops.UNARY: {"x": "vals[a]", "y": "B[i]"},
-        ops.CONST_LEFT: {"x": "B[i]", "y": "vals[a]"},
-    },
-    out="vals[s]",
-    target="grads[{slot}]",
-    nary=["gather, slots = a",
-          "data = gather(vals)",
-          "if g or not isfinite(sum(data)):",
-          "    for o, d in zip(slots, OPS[op].dn(vals[s], data)):",
-          "        grads[o] += g * d"],
+    "backward",
+    ["vals: list[float]", "grads: list[float]", "code: list[Op]", "A: list[Any]", "B: list[Any]",
+     "first: int"],
+    "The tape's backward pass: grads[slot] += grads[node] · ∂node/∂operand, last node first.",
+    ["for i in range(len(code) - 1, -1, -1):", "    s = first + i", "    g = grads[s]", "    op = code[i]",
+     "    a = A[i]"],
+    {BINARY: {"b": "B[i]", "x": "vals[a]", "y": "vals[b]", "out": "vals[s]"},
+     UNARY: {"x": "vals[a]", "y": "B[i]", "out": "vals[s]"},
+     CONST_LEFT: {"x": "B[i]", "y": "vals[a]", "out": "vals[s]"}},
+    "grads[{slot}]",
+    ["gather, slots = a", "data = gather(vals)", "if g or not isfinite(sum(data)):",
+     "    for o, d in zip(slots, op.dn(vals[s], data)):", "        grads[o] += g * d"],
 )
 
 
-def backward_source(node_ops: tuple[ops.Op, ...], dialect: Dialect = GRAPH, name: str = "_propagate",
-                    params: str = "order", nary_after: int = NARY_AFTER) -> str:
-    """A loop that, for each node from the last to the first, adds ``grad · partial`` to the
-    gradient of each of its operands; op number i of ``node_ops`` is ``OPS[i]``."""
-    bound = ", ".join(f"OP{i}=OPS[{i}]" for i in range(len(node_ops)))
-    lines = [f"def {name}({params}, {bound}):", *dialect.head]
-    for i, op in enumerate(node_ops):
-        if i == nary_after:
-            test = dialect.select_nary.format(nary=ops.NARY, n=len(node_ops))
-            lines.append(f"        {'elif' if i else 'if'} {test}:  # NARY")
-            lines += ["            " + line for line in dialect.nary]
-        pushes = [("a", op.partials[0])] + ([("b", op.partials[1])] if op.kind == ops.BINARY else [])
-        used = set().union(*(ops.names(d) for _, d in pushes))
-        test = dialect.select.format(i=i)
-        lines.append(f"        {'elif' if i or nary_after == 0 else 'if'} {test}:  # {op.name}: {op.formula}")
-        load = {**dialect.operands[op.kind], "out": dialect.out}
-        if op.kind == ops.BINARY:
-            lines.append(f"            b = {load['b']}")
-        lines += [f"            {v} = {load[v]}" for v in ("x", "y", "out") if v in used]
-        # A bounded op (finite partials, whatever the input) with g == 0 adds exactly nothing.
-        indent = "            "
-        if op.bounded:
-            lines.append(f"{indent}if g:")
-            indent += "    "
-        for slot, d in pushes:
-            # Exact shortcuts: g * 1.0 == g, and s + g * -1.0 == s - g, for every float.
-            update = {"1.0": "+= g", "-1.0": "-= g"}.get(d, f"+= g * {inline(d)}")
-            lines.append(f"{indent}{dialect.target.format(slot=slot)} {update}")
-    return "\n".join(lines) + "\n"
+def _backward_branch(op: Op, dialect: Dialect) -> list[str]:
+    """One op's branch: load the operands its partials read, push g · partial to each."""
+    pushes = [("a", op.partials[0])] + ([("b", op.partials[1])] if op.kind == BINARY else [])
+    used = set().union(*(names(d) for _, d in pushes))
+    load = dialect.load[op.kind]
+    lines = ["b = " + load["b"]] if op.kind == BINARY else []
+    lines += [f"{v} = {load[v]}" for v in ("x", "y", "out") if v in used]
+    indent = ""
+    if op.bounded:  # finite partials whatever the input: with g == 0 it adds exactly nothing
+        lines.append("if g:")
+        indent = "    "
+    for slot, d in pushes:
+        # Exact shortcuts: g * 1.0 == g, and s + g * -1.0 == s - g, for every float.
+        update = {"1.0": "+= g", "-1.0": "-= g"}.get(d, f"+= g * {parenthesized(d)}")
+        lines.append(f"{indent}{dialect.target.format(slot=slot)} {update}")
+    return lines
 
 
-# The tape's forward loop iterates zip(code, A, B): b is the second slot or the constant.
-FORWARD_OPERANDS = {
-    ops.BINARY: {"x": "vals[a]", "y": "vals[b]"},
-    ops.UNARY: {"x": "vals[a]", "y": "b"},
-    ops.CONST_LEFT: {"x": "b", "y": "vals[a]"},
+def _dispatch(table: Sequence[Op], nary_at: int, branch: Callable[[Op], list[str]],
+              nary: list[str]) -> list[str]:
+    """An if/elif chain over the table's node ops by identity, with the n-ary ops' shared branch
+    at ``nary_at``; ops whose branches are the same share one (``op is ADD_C or op is ADD_L``)."""
+    arms = [([f"op is {global_name(op)}"], [op.title], branch(op)) for op in node_ops(table)]
+    arms.insert(nary_at, (["op.kind == NARY"], [", ".join(op.name for op in table if op.kind == NARY)], nary))
+    merged: list[tuple[list[str], list[str], list[str]]] = []
+    for tests, comments, body in arms:
+        if merged and merged[-1][2] == body:
+            merged[-1][0].extend(tests)
+            merged[-1][1].extend(comments)
+        else:
+            merged.append((tests, comments, body))
+    lines = []
+    for k, (tests, comments, body) in enumerate(merged):
+        lines.append(f"{'elif' if k else 'if'} {' or '.join(tests)}:  # {'; '.join(comments)}")
+        lines += ["    " + line for line in body]
+    return lines
+
+
+def nary_position(table: Sequence[Op]) -> int:
+    """How many of the node ops come before the first n-ary op in the table."""
+    first = next((k for k, op in enumerate(table) if op.kind == NARY), len(table))
+    return len(node_ops(table[:first]))
+
+
+def signature(name: str, params: list[str], table: Sequence[Op]) -> list[str]:
+    """``def name(params, *, ADD: Op = ADD, ...) -> None:``, one parameter a line: the ops the
+    dispatch tests, bound as parameters, are read as fast locals instead of globals."""
+    bound = [f"{global_name(op)}: Op = {global_name(op)}," for op in node_ops(table)] + ["NARY: int = NARY,"]
+    lines = [f"def {name}(", *(f"    {p}," for p in params),
+             "    *,  # the ops the loop tests, bound here so that it reads them as fast locals"]
+    for p in bound:  # packed, as many a line as fit
+        if len(lines[-1]) + 1 + len(p) <= LINE and lines[-1].endswith(","):
+            lines[-1] += " " + p
+        else:
+            lines.append("    " + p)
+    return [*lines, ") -> None:"]
+
+
+def _loop(dialect: Dialect, table: Sequence[Op], nary_at: int) -> list[str]:
+    chain = _dispatch(table, nary_at, lambda op: _backward_branch(op, dialect), dialect.nary)
+    return [*signature(dialect.name, dialect.params, table), f'    """{dialect.doc}"""',
+            *("    " + line for line in dialect.head), *("        " + line for line in chain)]
+
+
+def backward_module(table: Sequence[Op]) -> str:
+    """``generated/backward.py``: ``propagate``, the backward loop over graph nodes."""
+    return _module("The backward loop over graph nodes: the chain rule, one branch per op of the table.",
+                   table, _loop(GRAPH, table, nary_position(table)),
+                   ["from math import isfinite", "from typing import TYPE_CHECKING, Any",
+                    "from ..graph import operand_data", "from ..op import NARY, Op"],
+                   typing="from ..value import Value")
+
+
+# Where the tape's forward loop finds x and y: b is the node's second slot or its constant.
+FORWARD_LOAD = {BINARY: {"x": "vals[a]", "y": "vals[b]"}, UNARY: {"x": "vals[a]", "y": "b"},
+                CONST_LEFT: {"x": "b", "y": "vals[a]"}}
+
+
+def _forward_branch(op: Op) -> list[str]:
+    used = names(op.formula)
+    return [*(f"{v} = {FORWARD_LOAD[op.kind][v]}" for v in ("x", "y") if v in used), f"append({op.formula})"]
+
+
+def tape_module(table: Sequence[Op]) -> str:
+    """``generated/tape_loops.py``: the tape's forward and backward loops. On a tape most
+    nodes are a network's dot nodes, so the n-ary branch comes first."""
+    nary = ["append(op.fn(a[0](vals)))  # a = (gather, slots)"]
+    chain = _dispatch(table, 0, _forward_branch, nary)
+    params = ["vals: list[float]", "code: list[Op]", "A: list[Any]", "B: list[Any]"]
+    forward = [*signature("forward", params, table),
+               '    """The tape\'s forward pass: append each node\'s value, from its op\'s formula."""',
+               "    append = vals.append", "    for op, a, b in zip(code, A, B):",
+               *("        " + line for line in chain)]
+    return _module("The tape's loops: forward and backward over flat lists, one branch per op of the table.",
+                   table, [*forward, "", "", *_loop(TAPE, table, 0)],
+                   ["from math import isfinite", "from typing import Any", "from ..op import NARY, Op"])
+
+
+def package_init(table: Sequence[Op]) -> str:
+    """``generated/__init__.py``: the digest of the table, checked at import."""
+    return f'''"""Code written from the op table: Value's operators, the backward loop, the tape's loops.
+
+{HEADER}
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from .. import ops
+from ..op import fingerprint
+
+FINGERPRINT = "{fingerprint(table)}"  # of the op table these files were written from
+
+if fingerprint(ops.TABLE) != FINGERPRINT:
+    warnings.warn("autograd/generated/ was written from another op table than autograd/ops.py's; "
+                  "run `python autograd/codegen.py`", RuntimeWarning, stacklevel=2)
+'''
+
+
+MODULES: dict[str, Callable[[Sequence[Op]], str]] = {
+    "__init__.py": package_init,
+    "operators.py": operators_module,
+    "backward.py": backward_module,
+    "tape_loops.py": tape_module,
 }
 
 
-def tape_forward_source(node_ops: tuple[ops.Op, ...], nary_after: int = 0) -> str:
-    """The tape's forward loop: append each node's value, computed by its op's formula."""
-    bound = ", ".join(f"OP{i}=OPS[{i}]" for i in range(len(node_ops)))
-    lines = [f"def _tape_forward(vals, code, A, B, {bound}):",
-             "    append = vals.append",
-             "    for op, a, b in zip(code, A, B):"]
-    for i, op in enumerate(node_ops):
-        if i == nary_after:
-            lines.append(f"        {'elif' if i else 'if'} op >= {len(node_ops)}:  # NARY")
-            lines.append("            append(OPS[op].fn(a[0](vals)))  # a = (gather, slots)")
-        load = FORWARD_OPERANDS[op.kind]
-        used = ops.names(op.formula)
-        lines.append(f"        {'elif' if i or nary_after == 0 else 'if'} op == {i}:  # {op.name}")
-        lines += [f"            {v} = {load[v]}" for v in ("x", "y") if v in used]
-        lines.append(f"            append({op.formula})")
-    return "\n".join(lines) + "\n"
+def stale(table: Sequence[Op] = ops.TABLE, folder: Path = HERE) -> list[Path]:
+    """The generated files whose text differs from what ``table`` gives (or that are missing)."""
+    return [folder / name for name, write in MODULES.items()
+            if not (folder / name).exists() or (folder / name).read_text(encoding="utf-8") != write(table)]
 
 
-# The tail of every generated operator method: build the node inline (object.__new__ and
-# slot stores, no __init__ call) from the locals value, op, b and depth.
-_RECORD = """\
-        v = new(Value)
-        v._data = value
-        v._grad = 0.0
-        v._label = ""
-        v._mark = None
-        if MODE.plain:
-            v._op = op
-            v._a = self
-            v._b = b
-            v._depth = depth
-            return v
-        return finish(v, op, self, b, depth)
-"""
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python autograd/codegen.py", description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="only say whether generated/ is stale")
+    args = parser.parse_args(argv)
+    old = stale()
+    if args.check:
+        for path in old:
+            print(f"stale: {path} (run python autograd/codegen.py)", file=sys.stderr)
+        return 1 if old else 0
+    for path in old:
+        path.write_text(MODULES[path.name](ops.TABLE), encoding="utf-8")
+        print(f"wrote {path}")
+    return 0
 
 
-def op_global(op: ops.Op) -> str:
-    """The name an op object has in the generated code's globals."""
-    return f"OP_{op.name}_{op.variant}" if op.variant else f"OP_{op.name}"
-
-
-def forward_source(binary: dict[str, tuple[str, str]], unary: dict[str, str]) -> str:
-    """Value's operator methods as module-level functions, each computing its op's formula.
-
-    The function for method ``m`` is named ``method`` + m (``method__mul__``, ``methodtanh``),
-    apart from the formulas' own names (``tanh``).
-    ``binary`` maps a binary op's name to its (method, reflected method) names, e.g.
-    ``"mul": ("__mul__", "__rmul__")``; ``unary`` maps a unary op's name to its method name.
-    """
-    by_name = {op.name: op for op in (*ops.BINARY_OPS, *ops.UNARY_OPS)}
-    out = []
-    for name, (method, reflected) in binary.items():
-        op = by_name[name]
-        assert op.with_constant and op.constant_left, f"{op} is not a binary op"
-        modulo = ", modulo=None" if method == "__pow__" else ""  # pow(a, b, m) must not pass
-        out.append(
-            f"def method{method}(self, other{modulo}):  # {op.formula}\n"
-            + ("    if modulo is not None:\n"
-               "        raise TypeError('pow() with a modulus is not defined for Value')\n"
-               if modulo else "")
-            + "    x = self._data\n"
-            "    if type(other) is Value or isinstance(other, Value):\n"
-            "        y = other._data\n"
-            f"        value = {op.formula}\n"
-            f"        op = {op_global(op)}\n"
-            "        b = other\n"
-            "        da = self._depth\n"
-            "        db = other._depth\n"
-            "        depth = (da if da > db else db) + 1\n"
-            "    else:\n"
-            "        y = constant(other)\n"
-            "        if y is None:\n"
-            "            return NotImplemented\n"
-            f"        value = {op.formula}\n"
-            f"        op = {op_global(op.with_constant)}\n"
-            "        b = y\n"
-            "        depth = self._depth + 1\n"
-        )
-        out.append(
-            f"def method{reflected}(self, other):  # other {name} self\n"
-            "    x = constant(other)\n"
-            "    if x is None:\n"
-            "        return NotImplemented\n"
-            "    y = self._data\n"
-            f"    value = {op.formula}\n"
-            f"    op = {op_global(op.constant_left)}\n"
-            "    b = x\n"
-            "    depth = self._depth + 1\n"
-        )
-    for name, method in unary.items():
-        op = by_name[name]
-        out.append(
-            f"def method{method}(self):  # {op.formula}\n"
-            "    x = self._data\n"
-            f"    value = {op.formula}\n"
-            f"    op = {op_global(op)}\n"
-            "    b = None\n"
-            "    depth = self._depth + 1\n"
-        )
-    # record(): the same tail as a function, for the rare ops that are not generated (NARY).
-    out.append("def record(value, op, self, b, depth):  # self: the node's first slot\n")
-    tail = _RECORD.replace("\n        ", "\n    ").replace("        v = new", "    v = new", 1)
-    return "\n\n".join(text + tail for text in out)
-
-
-def op_globals() -> dict[str, ops.Op]:
-    """Every node op under its ``op_global`` name, for the generated code's globals."""
-    return {op_global(op): op for op in ops.NODE_OPS}  # every NODE_OPS entry is an Op
-
-
-def compile_source(source: str, filename: str, names: dict[str, Any]) -> dict[str, Any]:
-    """Execute generated ``source`` with ``names`` as its globals; return those globals."""
-    namespace = dict(names)
-    exec(compile(source, filename, "exec"), namespace)
-    return namespace
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,7 +1,7 @@
 """The expression graph as a picture: every value, every op, every local derivative.
 
 ``draw(E)`` returns a ``graphviz.Digraph``, which shows inline in Jupyter and renders with
-``render(graph, "e.svg")``. Legend:
+``render(graph, "e.svg")`` (see ``render``). Legend:
 
 - a box per Value: its label, ``data`` and ``grad``;
 - an ellipse per op between its inputs and its result, with plain-number operands (the 2 in
@@ -15,22 +15,17 @@
 from __future__ import annotations
 
 import html
-import os
-from pathlib import Path
 
 import graphviz
 
-from .explain import check_digits, number
-from .graph import PathSet, constants, inputs, local_grads, topological_order
+from .graph import constants, inputs, local_grads, topological_order
+from .notation import check_digits, number
+from .paths import PathSet
+from .validate import whole
 from .value import Value
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
-FORMATS = ("svg", "png", "pdf")
 HIGHLIGHT = "#d62728"
-
-
-class RenderError(RuntimeError):
-    """A diagram could not be rendered; the message says why and what to do."""
 
 
 def _value_label(v: Value, digits: int, delta: float | None, out: str) -> str:
@@ -69,8 +64,7 @@ def draw(
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw: rankdir must be one of {', '.join(RANKDIRS)}, not {rankdir!r}")
     check_digits(digits, "draw")
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError(f"draw: max_nodes must be a positive int, not {max_nodes!r}")
+    whole(max_nodes, "draw: max_nodes", 1)
     order = topological_order(output)
     values: dict[Value, str] = {}
     for node in order:
@@ -115,36 +109,3 @@ def draw(
                 g.node(const_id, number(c, digits), shape="plaintext", fontcolor="grey40")
                 g.edge(const_id, op_id, color="grey60", arrowsize="0.5")
     return g
-
-
-def render(graph: graphviz.Digraph, path: str | os.PathLike[str], format: str = "svg") -> Path:
-    """Render ``graph`` to ``path`` (its suffix set to ``format``: svg, png or pdf).
-
-    Without Graphviz's ``dot`` program the DOT source is saved beside ``path`` anyway (as
-    ``.gv``) and a RenderError says what to install.
-    """
-    if format not in FORMATS:
-        raise ValueError(f"render: format must be one of {', '.join(FORMATS)}, not {format!r}")
-    if not isinstance(graph, graphviz.Digraph):
-        raise TypeError(f"render: expected a graphviz.Digraph (from draw), not {type(graph).__name__}")
-    if Path(path).is_dir():
-        raise ValueError(f"render: {path} is a directory; give a file name, e.g. {Path(path) / 'graph'}")
-    out = Path(path).with_suffix("." + format)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    source = out.with_suffix(".gv")
-    try:
-        graph.render(filename=source, outfile=out, format=format, cleanup=True, quiet=True)
-    except graphviz.ExecutableNotFound:
-        source.write_text(graph.source, encoding="utf-8")
-        raise RenderError(
-            f"cannot draw {out}: Graphviz's `dot` program is not installed (the Python package "
-            f"alone cannot render). The DOT source is saved in {source}. Install Graphviz - "
-            "Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz; conda: "
-            f"conda install graphviz - then render again, or run: dot -T{format} {source} -o {out}"
-        ) from None
-    except graphviz.CalledProcessError as e:
-        source.write_text(graph.source, encoding="utf-8")
-        stderr = e.stderr or b""
-        detail = stderr.decode(errors="replace").strip() if isinstance(stderr, bytes) else str(stderr)
-        raise RenderError(f"Graphviz failed to draw {out} (DOT source in {source}): {detail}") from None
-    return out

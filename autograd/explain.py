@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .graph import PathSet, dag_paths
+from .notation import check_digits, latex_name, latex_number, number
+from .paths import PathSet, dag_paths
+from .validate import whole
 from .value import Value
 
 FORMS = ("auto", "paths", "delta")
@@ -138,67 +139,6 @@ class Explanation:
         return "$$\n" + self.latex() + "\n$$"
 
 
-def check_digits(digits: object, where: str) -> int:
-    """Significant digits to show: an int from 1 to 17 (a float has 17 at most)."""
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
-        raise ValueError(f"{where}: digits must be an int from 1 to 17, not {digits!r}")
-    return digits
-
-
-def number(x: float, digits: int = 4) -> str:
-    """``x`` to ``digits`` significant digits, as the documents print numbers (0, never -0)."""
-    return f"{x + 0.0:.{digits}g}"  # -0.0 + 0.0 is 0.0
-
-
-def latex_number(x: float, digits: int = 4) -> str:
-    text = number(x, digits)
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
-    return {"inf": r"\infty", "-inf": r"-\infty", "nan": r"\mathrm{NaN}"}.get(text, text)
-
-
-_BRACKETS = re.compile(r"([A-Za-z]+)((?:\[[^\]]*\])+)")
-_NAME_INDEX = re.compile(r"([A-Za-z]+)_?([A-Za-z]?\d+|[A-Za-z]\w*)?")
-
-
-def latex_name(label: str) -> str:
-    """A label as LaTeX: ``w16`` → ``w_{16}``, ``out_n9`` → ``\\mathrm{out}_{n_{9}}``,
-    ``w[2][1,0]`` → ``w^{[2]}_{1,0}``, ``net[2,1]`` → ``\\mathrm{net}_{2,1}``."""
-    m = _BRACKETS.fullmatch(label)
-    if m:
-        base, groups = m.groups()
-        parts = [_escape(p) for p in re.findall(r"\[([^\]]*)\]", groups)]
-        sub = "_{" + parts[-1] + "}"
-        sup = "".join("^{[" + p + "]}" for p in parts[:-1])
-        return _base(base) + sup + sub
-    m = _NAME_INDEX.fullmatch(label)
-    if m:
-        base, index = m.groups()
-        if not index:
-            return _base(base)
-        letters, digits = re.fullmatch(r"([A-Za-z]*)(\d*)\w*", index).groups()  # type: ignore[union-attr]
-        if letters and digits and letters + digits == index:
-            index_tex = f"{letters}_{{{digits}}}"
-        else:
-            index_tex = index.replace("_", r"\_")
-        return f"{_base(base)}_{{{index_tex}}}"
-    return r"\mathrm{" + _escape(label) + "}"
-
-
-_LATEX_SPECIALS = {"\\": r"\backslash{}", "^": r"\wedge{}", "~": r"\sim{}",
-                   **{c: "\\" + c for c in "_%&#${}"}}
-
-
-def _escape(text: str) -> str:
-    """Characters that mean something to LaTeX, made literal (for math mode)."""
-    return "".join(_LATEX_SPECIALS.get(c, c) for c in text)
-
-
-def _base(name: str) -> str:
-    return name if len(name) == 1 else r"\mathrm{" + name + "}"
-
-
 def explain(
     output: Value,
     wrt: Value,
@@ -220,8 +160,7 @@ def explain(
     if form not in FORMS:
         raise ValueError(f"explain: form must be one of {', '.join(FORMS)}, not {form!r}")
     check_digits(digits, "explain")
-    if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 1:
-        raise ValueError(f"explain: max_paths must be a positive int, not {max_paths!r}")
+    whole(max_paths, "explain: max_paths", 1)
     ps = PathSet(output, wrt)
     if ps.n_paths == 0:
         return Explanation(output, wrt, "paths", (), 0, 0.0, digits)
@@ -281,65 +220,3 @@ def _delta_terms(ps: PathSet) -> list[Term]:
     ]
 
 
-@dataclass(frozen=True)
-class UpdateRow:
-    label: str
-    value: float
-    grad: float
-    new_value: float
-
-
-@dataclass(frozen=True)
-class UpdateTable:
-    """Each parameter's value, ∂E/∂p and its value after one gradient-descent step."""
-
-    rows: tuple[UpdateRow, ...]
-    lr: float
-    digits: int = 6
-
-    def _cells(self) -> list[tuple[str, str, str, str]]:
-        n = self.digits
-        return [(r.label, number(r.value, n), number(r.grad, n), number(r.new_value, n)) for r in self.rows]
-
-    def text(self) -> str:
-        head = ("parameter", "value", "∂E/∂p", f"after p − {number(self.lr, self.digits)}·∂E/∂p")
-        rows = [head, *self._cells()]
-        widths = [max(len(r[i]) for r in rows) for i in range(4)]
-        return "\n".join(
-            "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
-            for r in rows
-        )
-
-    __str__ = text
-
-    def markdown(self) -> str:
-        lines = [f"| parameter | value | ∂E/∂p | after p − {number(self.lr, self.digits)}·∂E/∂p |",
-                 "|---|---:|---:|---:|"]
-        lines += [f"| ${latex_name(label)}$ | {v} | {g} | {new} |" for label, v, g, new in self._cells()]
-        return "\n".join(lines)
-
-    def latex(self) -> str:
-        body = " \\\\\n".join(
-            f"{latex_name(label)} & {v} & {g} & {new}" for label, v, g, new in self._cells()
-        )
-        lr = latex_number(self.lr, self.digits)
-        head = rf"p & \text{{value}} & \partial E/\partial p & p - {lr}\,\partial E/\partial p"
-        return r"\begin{array}{lrrr}" + head + r" \\ \hline" + "\n" + body + r"\end{array}"
-
-
-def update_table(params: Iterable[Value], lr: float, *, digits: int = 6) -> UpdateTable:
-    """The documents' "updated weights" list: p, ∂E/∂p (from the last backward) and p − lr·∂E/∂p.
-
-    It only shows the step; it changes nothing (an optimizer does the update).
-    """
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr):
-        raise ValueError(f"update_table: lr must be a finite number, not {lr!r}")
-    if callable(params) or not hasattr(params, "__iter__"):
-        raise TypeError("update_table: params must be a list of Values (net.parameters(), called), "
-                        f"not {type(params).__name__}")
-    rows = []
-    for i, p in enumerate(params):
-        if not isinstance(p, Value):
-            raise TypeError(f"update_table: parameter {i} is a {type(p).__name__}, not a Value")
-        rows.append(UpdateRow(p.label or f"p{i}", p.data, p.grad, p.data - lr * p.grad))
-    return UpdateTable(tuple(rows), float(lr), digits)

@@ -2,19 +2,19 @@
 
 Both are process-wide switches (not thread-local), nestable, and restored on exit even when
 the block raises. Every op reads one flag, ``MODE.plain``, so the common case (recording,
-no anomaly checks) costs a single attribute test.
+no anomaly checks) costs a single attribute test; anything else goes through ``finish``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .graph import inputs, local_grads
+from .anomaly import check_finite
 
 if TYPE_CHECKING:
+    from .op import Op
     from .value import Value
 
 
@@ -70,24 +70,15 @@ def is_recording() -> bool:
     return MODE.recording
 
 
-def name(v: Value) -> str:
-    return repr(v._label) if v._label else "<unlabelled>"
-
-
-def describe_inputs(node: Value) -> str:
-    return "(" + ", ".join(f"{name(x)}={x._data!r}" for x in inputs(node)) + ")"
-
-
-def check_finite(node: Value, stage: str) -> None:
-    """Raise FloatingPointError if the node's value or a local derivative is nan or inf."""
-    op = node.op
-    if not math.isfinite(node._data):
-        raise FloatingPointError(
-            f"{stage}: op '{op}' produced {node._data!r} from inputs {describe_inputs(node)}"
-        )
-    for x, d in zip(inputs(node), local_grads(node)):
-        if not math.isfinite(d):
-            raise FloatingPointError(
-                f"{stage}: op '{op}' has local derivative ∂{op}/∂{name(x)} = {d!r} "
-                f"at inputs {describe_inputs(node)}"
-            )
+def finish(v: Value, op: Op, a: Any, b: Any, depth: int) -> Value:
+    """An op's node outside the plain mode: under ``detect_anomaly`` it is checked for nan/inf
+    (as a node, even under ``no_grad``); under ``no_grad`` the result is then a leaf."""
+    v._op, v._a, v._b, v._depth = op, a, b, depth
+    try:
+        if MODE.anomaly:
+            check_finite(v, "forward")
+    finally:
+        if not MODE.recording:
+            v._op = v._a = v._b = None
+            v._depth = 0
+    return v

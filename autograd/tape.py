@@ -16,27 +16,19 @@ re-runs ``fn`` eagerly at each call and raises ``TapeMismatch`` when the graph d
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any
 
-from . import codegen, ops
+from .generated.tape_loops import backward as _backward
+from .generated.tape_loops import forward as _forward
 from .graph import inputs, walk
 from .modes import MODE
-from .value import Number, Value, as_real
-
-TAPE_OPS = (*ops.NODE_OPS, *ops.NARY_OPS)
-CODES = {op: i for i, op in enumerate(TAPE_OPS)}
-_names = {**ops.NAMESPACE, "OPS": TAPE_OPS, "isfinite": math.isfinite}
-FORWARD_SOURCE = codegen.tape_forward_source(ops.NODE_OPS)
-BACKWARD_SOURCE = codegen.backward_source(
-    ops.NODE_OPS, codegen.TAPE, "_tape_backward", "vals, grads, code, A, B, first", nary_after=0
-)
-_forward = codegen.compile_source(FORWARD_SOURCE, "<autograd tape forward>", _names)["_tape_forward"]
-_backward = codegen.compile_source(BACKWARD_SOURCE, "<autograd tape backward>", _names)["_tape_backward"]
+from .op import BINARY, NARY, UNARY, Op, parenthesized
+from .validate import Number, real
+from .value import Value
 
 
 class TapeMismatch(RuntimeError):
@@ -63,7 +55,7 @@ class Tape:
                                "to put on a tape; trace outside it")
         self.fn = fn
         self.verify = verify
-        xs = [Value(as_real(x, f"trace: example input {i}"), label=f"x{i}")
+        xs = [Value(real(x, f"trace: example input {i}"), label=f"x{i}")
               for i, x in enumerate(example_inputs)]
         out = fn(*xs)
         if not isinstance(out, Value):
@@ -83,22 +75,22 @@ class Tape:
         # An NARY node's plain-number operands get slots of their own, after the parameters,
         # so that every NARY node gathers its operands with one C-level itemgetter.
         nodes = [(node, op) for node in order if (op := node._op) is not None]
-        self.constants = [x for node, op in nodes if op.kind == ops.NARY for x in node._a if type(x) is float]
+        self.constants = [x for node, op in nodes if op.kind == NARY for x in node._a if type(x) is float]
         self.first = len(slot) + len(self.constants)
         next_constant = iter(range(len(slot), self.first))
-        code: list[int] = []
+        code: list[Op] = []
         A: list[Any] = []  # first operand slot; for NARY (gather, operand slots)
         B: list[Any] = []  # second operand slot, or the constant, or None
         for i, (node, op) in enumerate(nodes):
-            code.append(CODES[op])
-            if op.kind == ops.NARY:
+            code.append(op)
+            if op.kind == NARY:
                 slots = tuple(next(next_constant) if type(x) is float else slot[id(x)] for x in node._a)
                 gather = itemgetter(*slots) if len(slots) > 1 else (lambda v, k=slots[0]: (v[k],))
                 A.append((gather, slots))
                 B.append(None)
             else:
                 A.append(slot[id(node._a)])
-                B.append(slot[id(node._b)] if op.kind == ops.BINARY else node._b)
+                B.append(slot[id(node._b)] if op.kind == BINARY else node._b)
             slot[id(node)] = self.first + i
         self.code, self.A, self.B = code, A, B
         self.output_slot = slot[id(out)]
@@ -110,7 +102,7 @@ class Tape:
 
     def op_counts(self) -> Counter[str]:
         """How many nodes of each op (``Counter({'mul': 30737, 'add': 30836, ...})``)."""
-        return Counter(TAPE_OPS[c].name for c in self.code)
+        return Counter(op.name for op in self.code)
 
     def _values(self, xs: Sequence[object]) -> list[float]:
         if len(xs) != len(self.inputs):
@@ -119,7 +111,7 @@ class Tape:
         for i, x in enumerate(xs):
             if isinstance(x, Value):
                 raise TypeError(f"tape: input {i} is a Value; pass numbers (a tape records no graph)")
-            vals.append(as_real(x, f"tape: input {i}"))
+            vals.append(real(x, f"tape: input {i}"))
         vals += [p._data for p in self.params]
         vals += self.constants
         if self.verify:
@@ -176,10 +168,10 @@ class Tape:
         """
         names = self._slot_names()
 
-        def operands(op: ops.Op, a: Any, b: Any) -> dict[str, str]:
-            if op.kind == ops.BINARY:
+        def operands(op: Op, a: Any, b: Any) -> dict[str, str]:
+            if op.kind == BINARY:
                 return {"x": names[a], "y": names[b]}
-            if op.kind == ops.UNARY:
+            if op.kind == UNARY:
                 return {"x": names[a], "y": repr(b)}
             return {"x": repr(b), "y": names[a]}
 
@@ -188,23 +180,21 @@ class Tape:
         more = [f"# … {len(nodes) - len(shown)} more"] if len(shown) < len(nodes) else []
         lines = [f"# {len(self.inputs)} inputs, {len(self.params)} parameters, {len(self)} nodes",
                  "# forward"]
-        for v, c, a, b in shown:
-            op = TAPE_OPS[c]
-            if op.kind == ops.NARY:
+        for v, op, a, b in shown:
+            if op.kind == NARY:
                 lines.append(f"{v} = {op.name}({', '.join(names[o] for o in a[1])})")
             else:
                 lines.append(f"{v} = {_substitute(op.formula, operands(op, a, b))}")
         lines += more
         lines.append(f"# backward, from g_{names[self.output_slot]} = 1")
-        for v, c, a, b in (nodes[::-1] if limit is None else nodes[::-1][:limit]):
-            op = TAPE_OPS[c]
-            if op.kind == ops.NARY:
+        for v, op, a, b in (nodes[::-1] if limit is None else nodes[::-1][:limit]):
+            if op.kind == NARY:
                 lines.append(f"g_<each operand of {v}> += g_{v} * ∂{op.name}/∂<operand>")
                 continue
             local = {**operands(op, a, b), "out": v}
-            targets = [a, b] if op.kind == ops.BINARY else [a]
+            targets = [a, b] if op.kind == BINARY else [a]
             for t, d in zip(targets, op.partials):
-                lines.append(f"g_{names[t]} += g_{v} * {codegen.inline(_substitute(d, local))}")
+                lines.append(f"g_{names[t]} += g_{v} * {parenthesized(_substitute(d, local))}")
         lines += more
         return "\n".join(lines)
 

@@ -13,8 +13,8 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 
 from autograd import Value, dot
+from autograd.validate import finite
 
-from .checks import number
 from .functional import softmax
 from .module import Module
 
@@ -292,4 +292,4 @@ def _is_list(x: object) -> bool:
 
 
 def _number(x: object, where: str) -> float:
-    return number(x, f"from_weights: {where}")
+    return finite(x, f"from_weights: {where}")

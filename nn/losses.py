@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from autograd import Value, vsum
+from autograd.validate import finite, real, whole
 
-from .checks import index, number
 from .functional import logsumexp
 
 T = TypeVar("T")
@@ -29,10 +29,10 @@ def _values(x: Any, what: str) -> list[Any]:
     if isinstance(x, Sequence) and not isinstance(x, (str, bytes)):
         if not x:
             raise TypeError(f"{what}: expected a Value, a number or a non-empty list of them, not []")
-        return [item if isinstance(item, Value) else number(item, f"{what}: an item", finite=False)
+        return [item if isinstance(item, Value) else real(item, f"{what}: an item")
                 for item in x]
     try:
-        return [number(x, what, finite=False)]
+        return [real(x, what)]
     except TypeError:
         raise TypeError(f"{what}: expected a Value, a number or a non-empty list of them, "
                         f"not {x!r}") from None
@@ -94,7 +94,7 @@ def _one_or_batch(one: Callable[[Any, Any], Value], name: str, outputs: Any, tar
 
 
 def _label(t: Any, allowed: tuple[float, ...], name: str) -> float:
-    value = number(t, f"{name}: a target")
+    value = finite(t, f"{name}: a target")
     if value not in allowed:
         raise ValueError(f"{name}: a target must be one of {allowed}, not {t!r}")
     return value
@@ -112,7 +112,7 @@ def binary_cross_entropy(outputs: Any, targets: Any, from_logits: bool = False) 
     def one(out: Any, t: Any) -> Value:
         if not isinstance(out, Value):
             raise TypeError(f"binary_cross_entropy: the output must be a Value, not {out!r}")
-        t = number(t, "binary_cross_entropy: a target", finite=False)
+        t = real(t, "binary_cross_entropy: a target")
         if not 0.0 <= t <= 1.0:
             raise ValueError(f"binary_cross_entropy: a target must be a number in [0, 1], not {t!r}")
         if from_logits:
@@ -150,13 +150,10 @@ def cross_entropy(outputs: Any, targets: Any, from_logits: bool = True) -> Value
         return _mean([cross_entropy(o, t, from_logits) for o, t in pairs], "cross_entropy")
     zs = _values(outputs, "cross_entropy")
     try:
-        targets = index(targets, "cross_entropy: the target")
-    except TypeError:
+        targets = whole(targets, "cross_entropy: the target", 0, len(zs) - 1)
+    except ValueError:
         raise ValueError(f"cross_entropy: the target must be a class index in 0..{len(zs) - 1}, "
                          f"not {targets!r}") from None
-    if not 0 <= targets < len(zs):
-        raise ValueError(f"cross_entropy: the target must be a class index in 0..{len(zs) - 1}, "
-                         f"not {targets!r}")
     zy = zs[targets]
     if not from_logits:
         if not isinstance(zy, Value):

@@ -10,8 +10,7 @@ import math
 from collections.abc import Iterable
 
 from autograd import Value, no_grad
-
-from .checks import positive
+from autograd.validate import positive
 
 
 class Optimizer:

@@ -19,7 +19,7 @@ import graphviz
 
 from autograd import Value, explain
 from autograd.draw import HIGHLIGHT
-from autograd.explain import check_digits, number
+from autograd.notation import check_digits, number
 
 from .layers import MLP, Neuron
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograd import Explanation, Value, explain, update_table
-from autograd.explain import latex_name, number
+from autograd.notation import latex_name, number
 
 from . import losses
 from .layers import MLP

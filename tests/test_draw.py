@@ -19,8 +19,9 @@ from doc_2331 import worked_2331
 import autograd
 from autograd import RenderError, Value, draw, render
 from autograd.draw import HIGHLIGHT
-from autograd.explain import number
-from autograd.graph import PathSet, constants, inputs, local_grads, topological_order
+from autograd.notation import number
+from autograd.graph import constants, inputs, local_grads, topological_order
+from autograd.paths import PathSet
 
 HAS_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")

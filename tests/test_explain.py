@@ -16,8 +16,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autograd import Explanation, UpdateTable, Value, dot, explain, shift, update_table, vsum
-from autograd.explain import latex_name, latex_number, number
-from autograd.graph import PathSet
+from autograd.notation import latex_name, latex_number, number
+from autograd.paths import PathSet
 from nn import MLP, losses
 
 
@@ -554,8 +554,9 @@ def test_update_table_unlabelled_parameters_get_index_names():
         ([Value(1.0), 2.0], 0.1, TypeError, "parameter 1 is a float, not a Value"),
         ([Value(1.0)], math.nan, ValueError, "lr must be a finite number, not nan"),
         ([Value(1.0)], math.inf, ValueError, "lr must be a finite number"),
-        ([Value(1.0)], True, ValueError, "lr must be a finite number, not True"),
-        ([], "0.1", ValueError, "lr must be a finite number, not '0.1'"),
+        # bool and strings are not numbers, the one rule of autograd.validate (a TypeError)
+        ([Value(1.0)], True, TypeError, "lr must be a real number, not bool True"),
+        ([], "0.1", TypeError, "lr must be a real number, not str '0.1'"),
     ],
 )
 def test_update_table_bad_arguments(params, lr, error, message):
@@ -565,7 +566,7 @@ def test_update_table_bad_arguments(params, lr, error, message):
 
 @pytest.mark.parametrize("lr", ["0.1", None, [0.1]])
 def test_update_table_non_number_lr_gets_the_clear_message(lr):
-    with pytest.raises(ValueError, match="lr must be a finite number"):
+    with pytest.raises(TypeError, match="lr must be a real number, not"):
         update_table([Value(1.0, label="w")], lr)
 
 

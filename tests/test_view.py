@@ -17,8 +17,8 @@ from test_draw import dot_statements, rows
 
 from autograd import Value, explain, render
 from autograd.draw import HIGHLIGHT
-from autograd.explain import number
-from autograd.graph import PathSet
+from autograd.notation import number
+from autograd.paths import PathSet
 from nn import MLP
 from nn.view import draw_network
 

@@ -1,0 +1,561 @@
+"""Value's operator methods, one per op of the table, each recording one node.
+
+Written by ``python autograd/codegen.py`` from the op table, autograd/ops.py: do not edit.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..ieee import fabs, ieee_div, ieee_exp, ieee_log, ieee_pow, ieee_sqrt, relu, sigmoid, sin, tanh
+from ..modes import MODE, finish
+from ..op import Op
+from ..ops import ABS, ADD, DIV, EXP, LOG, MUL, NEG, POW, RELU, SIGMOID, SIN, SQRT, SUB, TANH
+from ..validate import Number, real
+
+if TYPE_CHECKING:
+    from ..value import Value
+
+ADD_C, ADD_L = ADD.forms
+MUL_C, MUL_L = MUL.forms
+SUB_C, SUB_L = SUB.forms
+DIV_C, DIV_L = DIV.forms
+POW_C, POW_L = POW.forms
+
+
+new = object.__new__
+
+
+class Operators:
+    """Value's arithmetic: one method per op of the table, each recording one node."""
+
+    __slots__ = ()
+    # The node's slots, declared in Value; named here for type checkers.
+    _data: float
+    _grad: float
+    _label: str
+    _mark: object
+    _op: Op | None
+    _a: Any
+    _b: Any
+    _depth: int
+
+    def __add__(self, other: Value | Number) -> Value:
+        """Sum: x + y with x = self, y = other; ∂/∂x = 1, ∂/∂y = 1."""
+        x = self._data
+        b: Value | float
+        if type(other) is Value or isinstance(other, Value):
+            y = other._data
+            value = x + y
+            op = ADD
+            b = other
+            da = self._depth
+            db = other._depth
+            depth = (da if da > db else db) + 1
+        else:
+            try:
+                y = real(other)
+            except TypeError:
+                return NotImplemented
+            value = x + y
+            op = ADD_C
+            b = y
+            depth = self._depth + 1
+        v = new(Value)
+        v._data = value
+        v._grad = 0.0
+        v._label = ""
+        v._mark = None
+        if MODE.plain:
+            v._op = op
+            v._a = self
+            v._b = b
+            v._depth = depth
+            return v
+        return finish(v, op, self, b, depth)
+
+    def __radd__(self, other: Number) -> Value:
+        """Sum: x + y with x = other, y = self; ∂/∂x = 1, ∂/∂y = 1."""
+        try:
+            x = real(other)
+        except TypeError:
+            return NotImplemented
+        y = self._data
+        value = x + y
+        op = ADD_L
+        b = x
+        depth = self._depth + 1
+        v = new(Value)
+        v._data = value
+        v._grad = 0.0
+        v._label = ""
+        v._mark = None
+        if MODE.plain:
+            v._op = op
+            v._a = self
+            v._b = b
+            v._depth = depth
+            return v
+        return finish(v, op, self, b, depth)
+
+    def __mul__(self, other: Value | Number) -> Value:
+        """Product: x * y with x = self, y = other; ∂/∂x = y, ∂/∂y = x."""
+        x = self._data
+        b: Value | float
+        if type(other) is Value or isinstance(other, Value):
+            y = other._data
+            value = x * y
+            op = MUL
+            b = other
+            da = self._depth
+            db = other._depth
+            depth = (da if da > db else db) + 1
+        else:
+            try:
+                y = real(other)
+            except TypeError:
+                return NotImplemented
+            value = x * y
+            op = MUL_C
+            b = y
+            depth = self._depth + 1
+        v = new(Value)
+        v._data = value
+        v._grad = 0.0
+        v._label = ""
+        v._mark = None
+        if MODE.plain:
+            v._op = op
+            v._a = self
+            v._b = b
+            v._depth = depth
+            return v
+        return finish(v, op, self, b, depth)
+
+    def __rmul__(self, other: Number) -> Value:
+        """Product: x * y with x = other, y = self; ∂/∂x = y, ∂/∂y = x."""
+        try:
+            x = real(other)
+        except TypeError:
+            return NotImplemented
+        y = self._data
+        value = x * y
+        op = MUL_L
+        b = x
+        depth = self._depth + 1
+        v = new(Value)
+        v._data = value
+        v._grad = 0.0
+        v._label = ""
+        v._mark = None
+        if MODE.plain:
+            v._op = op
+            v._a = self
+            v._b = b
+            v._depth = depth
+            return v
+        return finish(v, op, self, b, depth)
+
+    def relu(self) -> Value:
+        """Rectified linear unit, max(0, x): relu(x); ∂/∂x = 1 if x > 0 else 0."""
+        x = self._data
+        value = relu(x)
+        op = RELU
+        b = None
+        depth = self._depth + 1
+        v = new(Value)
+        v._data = value
+        v._grad = 0.0
+        v._label = ""
+        v._mark = None
+        if MODE.plain:
+            v._op = op
+            v._a = self
+            v._b = b
+            v._depth = depth
+            return v
+        return finish(v, op, self, b, depth)
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent: tanh(x); ∂/∂x = 1 - out * out."""
+        x = self._data
+        value = tanh(x)
+        op = TANH
+        b = None
+        depth = self._depth + 1
+        v = new(Value)
+        v._data = value
+        v._grad = 0.0
+        v._label = ""
+        v._mark = None
+        if MODE.plain:
+            v._op = op
+            v._a = self
+            v._b = b
+            v._depth = depth
+            return v
+        return finish(v, op, self, b, depth)
+
+    def sigmoid(self) -> Value:
+        """Logistic sigmoid, 1 / (1 + e^-x): sigmoid(x); ∂/∂x = out * (1 - out)."""
+        x = self._data
+        value = sigmoid(x)
+        op = SIGMOID
+        b = None
+        depth = self._depth + 1
+        v = new(Value)
+        v._data = value
+        v._grad = 0.0
+        v._label = ""
+        v._mark = None
+        if MODE.plain:
+            v._op = op
+            v._a = self
+            v._b = b
+            v._depth = depth
+            return v
+        return finish(v, op, self, b, depth)
+
+    def exp(self) -> Value:
+        """Exponential, e^x: exp(x); ∂/∂x = out."""
+        x = self._data
+        value = ieee_exp(x)
+        op = EXP
+        b = None
+        depth = self._depth + 1
+        v = new(Value)
+        v._data = value
+        v._grad = 0.0
+        v._label = ""
+        v._mark = None
+        if MODE.plain:
+            v._op = op
+            v._a = self
+            v._b = b
+            v._depth = depth
+            return v
+        return finish(v, op, self, b, depth)
+
+    def log(self) -> Value:
+        """Natural logarithm: log(x); ∂/∂x = 1 / x."""
+        x = self._data
+        value = ieee_log(x)
+        op = LOG
+        b = None
+        depth = self._depth + 1
+        v = new(Value)
+        v._data = value
+        v._grad = 0.0
+        v._label = ""
+        v._mark = None
+        if MODE.plain:
+            v._op = op
+            v._a = self
+            v._b = b
+            v._depth = depth
+            return v
+        return finish(v, op, self, b, depth)
+
+    def __sub__(self, other: Value | Number) -> Value:
+        """Difference: x - y with x = self, y = other; ∂/∂x = 1, ∂/∂y = -1."""
+        x = self._data
+        b: Value | float
+        if type(other) is Value or isinstance(other, Value):
+            y = other._data
+            value = x - y
+            op = SUB
+            b = other
+            da = self._depth
+            db = other._depth
+            depth = (da if da > db else db) + 1
+        else:
+            try:
+                y = real(other)
+            except TypeError:
+                return NotImplemented
+            value = x - y
+            op = SUB_C
+            b = y
+            depth = self._depth + 1
+        v = new(Value)
+        v._data = value
+        v._grad = 0.0
+        v._label = ""
+        v._mark = None
+        if MODE.plain:
+            v._op = op
+            v._a = self
+            v._b = b
+            v._depth = depth
+            return v
+        return finish(v, op, self, b, depth)
+
+    def __rsub__(self, other: Number) -> Value:
+        """Difference: x - y with x = other, y = self; ∂/∂x = 1, ∂/∂y = -1."""
+        try:
+            x = real(other)
+        except TypeError:
+            return NotImplemented
+        y = self._data
+        value = x - y
+        op = SUB_L
+        b = x
+        depth = self._depth + 1
+        v = new(Value)
+        v._data = value
+        v._grad = 0.0
+        v._label = ""
+        v._mark = None
+        if MODE.plain:
+            v._op = op
+            v._a = self
+            v._b = b
+            v._depth = depth
+            return v
+        return finish(v, op, self, b, depth)
+
+    def __truediv__(self, other: Value | Number) -> Value:
+        """Quotient: x / y with x = self, y = other; ∂/∂x = 1 / y, ∂/∂y = -(out / y)."""
+        x = self._data
+        b: Value | float
+        if type(other) is Value or isinstance(other, Value):
+            y = other._data
+            value = ieee_div(x, y)
+            op = DIV
+            b = other
+            da = self._depth
+            db = other._depth
+            depth = (da if da > db else db) + 1
+        else:
+            try:
+                y = real(other)
+            except TypeError:
+                return NotImplemented
+            value = ieee_div(x, y)
+            op = DIV_C
+            b = y
+            depth = self._depth + 1
+        v = new(Value)
+        v._data = value
+        v._grad = 0.0
+        v._label = ""
+        v._mark = None
+        if MODE.plain:
+            v._op = op
+            v._a = self
+            v._b = b
+            v._depth = depth
+            return v
+        return finish(v, op, self, b, depth)
+
+    def __rtruediv__(self, other: Number) -> Value:
+        """Quotient: x / y with x = other, y = self; ∂/∂x = 1 / y, ∂/∂y = -(out / y)."""
+        try:
+            x = real(other)
+        except TypeError:
+            return NotImplemented
+        y = self._data
+        value = ieee_div(x, y)
+        op = DIV_L
+        b = x
+        depth = self._depth + 1
+        v = new(Value)
+        v._data = value
+        v._grad = 0.0
+        v._label = ""
+        v._mark = None
+        if MODE.plain:
+            v._op = op
+            v._a = self
+            v._b = b
+            v._depth = depth
+            return v
+        return finish(v, op, self, b, depth)
+
+    def __pow__(self, other: Value | Number, modulo: None = None) -> Value:
+        """Power, x to the y: x ** y with x = self, y = other.
+
+        ∂/∂x = 0 if y == 0 else y * x ** (y - 1)
+        ∂/∂y = 0 if x == 0 and y >= 0 else out * log(x)"""
+        if modulo is not None:
+            raise TypeError('pow() with a modulus is not defined for Value')
+        x = self._data
+        b: Value | float
+        if type(other) is Value or isinstance(other, Value):
+            y = other._data
+            value = ieee_pow(x, y)
+            op = POW
+            b = other
+            da = self._depth
+            db = other._depth
+            depth = (da if da > db else db) + 1
+        else:
+            try:
+                y = real(other)
+            except TypeError:
+                return NotImplemented
+            value = ieee_pow(x, y)
+            op = POW_C
+            b = y
+            depth = self._depth + 1
+        v = new(Value)
+        v._data = value
+        v._grad = 0.0
+        v._label = ""
+        v._mark = None
+        if MODE.plain:
+            v._op = op
+            v._a = self
+            v._b = b
+            v._depth = depth
+            return v
+        return finish(v, op, self, b, depth)
+
+    def __rpow__(self, other: Number) -> Value:
+        """Power, x to the y: x ** y with x = other, y = self.
+
+        ∂/∂x = 0 if y == 0 else y * x ** (y - 1)
+        ∂/∂y = 0 if x == 0 and y >= 0 else out * log(x)"""
+        try:
+            x = real(other)
+        except TypeError:
+            return NotImplemented
+        y = self._data
+        value = ieee_pow(x, y)
+        op = POW_L
+        b = x
+        depth = self._depth + 1
+        v = new(Value)
+        v._data = value
+        v._grad = 0.0
+        v._label = ""
+        v._mark = None
+        if MODE.plain:
+            v._op = op
+            v._a = self
+            v._b = b
+            v._depth = depth
+            return v
+        return finish(v, op, self, b, depth)
+
+    def __neg__(self) -> Value:
+        """Negation: -x; ∂/∂x = -1."""
+        x = self._data
+        value = -x
+        op = NEG
+        b = None
+        depth = self._depth + 1
+        v = new(Value)
+        v._data = value
+        v._grad = 0.0
+        v._label = ""
+        v._mark = None
+        if MODE.plain:
+            v._op = op
+            v._a = self
+            v._b = b
+            v._depth = depth
+            return v
+        return finish(v, op, self, b, depth)
+
+    def sqrt(self) -> Value:
+        """Square root: sqrt(x); ∂/∂x = 0.5 / out."""
+        x = self._data
+        value = ieee_sqrt(x)
+        op = SQRT
+        b = None
+        depth = self._depth + 1
+        v = new(Value)
+        v._data = value
+        v._grad = 0.0
+        v._label = ""
+        v._mark = None
+        if MODE.plain:
+            v._op = op
+            v._a = self
+            v._b = b
+            v._depth = depth
+            return v
+        return finish(v, op, self, b, depth)
+
+    def abs(self) -> Value:
+        """Absolute value: abs(x); ∂/∂x = sign(x)."""
+        x = self._data
+        value = fabs(x)
+        op = ABS
+        b = None
+        depth = self._depth + 1
+        v = new(Value)
+        v._data = value
+        v._grad = 0.0
+        v._label = ""
+        v._mark = None
+        if MODE.plain:
+            v._op = op
+            v._a = self
+            v._b = b
+            v._depth = depth
+            return v
+        return finish(v, op, self, b, depth)
+
+    def __abs__(self) -> Value:
+        """Absolute value: abs(x); ∂/∂x = sign(x)."""
+        x = self._data
+        value = fabs(x)
+        op = ABS
+        b = None
+        depth = self._depth + 1
+        v = new(Value)
+        v._data = value
+        v._grad = 0.0
+        v._label = ""
+        v._mark = None
+        if MODE.plain:
+            v._op = op
+            v._a = self
+            v._b = b
+            v._depth = depth
+            return v
+        return finish(v, op, self, b, depth)
+
+    def sin(self) -> Value:
+        """Sine: sin(x); ∂/∂x = cos(x)."""
+        x = self._data
+        value = sin(x)
+        op = SIN
+        b = None
+        depth = self._depth + 1
+        v = new(Value)
+        v._data = value
+        v._grad = 0.0
+        v._label = ""
+        v._mark = None
+        if MODE.plain:
+            v._op = op
+            v._a = self
+            v._b = b
+            v._depth = depth
+            return v
+        return finish(v, op, self, b, depth)
+
+
+def record(value: float, op: Op, self: Any, b: Any, depth: int) -> Value:
+    """Record a node of an n-ary op (dot, vsum, shift): the tail of every method above."""
+    # self is what goes in the node's first slot, as in the methods.
+    v = new(Value)
+    v._data = value
+    v._grad = 0.0
+    v._label = ""
+    v._mark = None
+    if MODE.plain:
+        v._op = op
+        v._a = self
+        v._b = b
+        v._depth = depth
+        return v
+    return finish(v, op, self, b, depth)
+
+
+def bind(cls: type[Value]) -> None:
+    """Called once by autograd/value.py: ``cls`` is the class the operators create."""
+    globals()["Value"] = cls

@@ -1,0 +1,97 @@
+"""How chainrule writes numbers and names: plain text as the documents print them, and LaTeX.
+
+One notation for every output (explanations, diagrams, the network view, reports), so a
+number reads the same wherever it appears: significant digits (4 by default), never -0.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from .validate import whole
+
+
+def check_digits(digits: object, where: str) -> int:
+    """Significant digits to show: an int from 1 to 17 (a float has 17 at most)."""
+    return whole(digits, f"{where}: digits", 1, 17)
+
+
+def number(x: float, digits: int = 4) -> str:
+    """``x`` to ``digits`` significant digits, as the documents print numbers (0, never -0)."""
+    return f"{x + 0.0:.{digits}g}"  # -0.0 + 0.0 is 0.0
+
+
+def latex_number(x: float, digits: int = 4) -> str:
+    text = number(x, digits)
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    return {"inf": r"\infty", "-inf": r"-\infty", "nan": r"\mathrm{NaN}"}.get(text, text)
+
+
+_BRACKETS = re.compile(r"([A-Za-z]+)((?:\[[^\]]*\])+)")
+_NAME_INDEX = re.compile(r"([A-Za-z]+)_?([A-Za-z]?\d+|[A-Za-z]\w*)?")
+
+
+def latex_name(label: str) -> str:
+    """A label as LaTeX: ``w16`` → ``w_{16}``, ``out_n9`` → ``\\mathrm{out}_{n_{9}}``,
+    ``w[2][1,0]`` → ``w^{[2]}_{1,0}``, ``net[2,1]`` → ``\\mathrm{net}_{2,1}``."""
+    m = _BRACKETS.fullmatch(label)
+    if m:
+        base, groups = m.groups()
+        parts = [_escape(p) for p in re.findall(r"\[([^\]]*)\]", groups)]
+        sub = "_{" + parts[-1] + "}"
+        sup = "".join("^{[" + p + "]}" for p in parts[:-1])
+        return _base(base) + sup + sub
+    m = _NAME_INDEX.fullmatch(label)
+    if m:
+        base, index = m.groups()
+        if not index:
+            return _base(base)
+        letters, digits = re.fullmatch(r"([A-Za-z]*)(\d*)\w*", index).groups()  # type: ignore[union-attr]
+        if letters and digits and letters + digits == index:
+            index_tex = f"{letters}_{{{digits}}}"
+        else:
+            index_tex = index.replace("_", r"\_")
+        return f"{_base(base)}_{{{index_tex}}}"
+    return r"\mathrm{" + _escape(label) + "}"
+
+
+_LATEX_SPECIALS = {"\\": r"\backslash{}", "^": r"\wedge{}", "~": r"\sim{}",
+                   **{c: "\\" + c for c in "_%&#${}"}}
+
+
+def _escape(text: str) -> str:
+    """Characters that mean something to LaTeX, made literal (for math mode)."""
+    return "".join(_LATEX_SPECIALS.get(c, c) for c in text)
+
+
+def _base(name: str) -> str:
+    return name if len(name) == 1 else r"\mathrm{" + name + "}"
+
+
+# How a formula of the op table reads: IEEE helpers as the operators and functions they stand for.
+_INFIX: dict[str, ast.operator] = {"ieee_div": ast.Div(), "ieee_pow": ast.Pow()}
+_RENAMED = {"ieee_exp": "exp", "ieee_log": "log", "ieee_sqrt": "sqrt", "fabs": "abs"}
+
+
+class _Readable(ast.NodeTransformer):
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        self.generic_visit(node)
+        name = node.func.id if isinstance(node.func, ast.Name) else ""
+        if name in _INFIX and len(node.args) == 2:
+            return ast.BinOp(node.args[0], _INFIX[name], node.args[1])
+        if name in _RENAMED:
+            node.func = ast.Name(_RENAMED[name])
+        return node
+
+    def visit_Constant(self, node: ast.Constant) -> ast.Constant:
+        value = node.value
+        return ast.Constant(int(value)) if isinstance(value, float) and value.is_integer() else node
+
+
+def formula(expr: str) -> str:
+    """An op-table formula as people read it: ``-ieee_div(out, y)`` → ``-(out / y)``,
+    ``ieee_exp(x)`` → ``exp(x)``, ``1.0 - out * out`` → ``1 - out * out``."""
+    return ast.unparse(_Readable().visit(ast.parse(expr, mode="eval")))

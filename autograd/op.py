@@ -1,0 +1,178 @@
+"""``Op``: one row of the op table, a name with its value and partial derivatives as formulas.
+
+A formula is a Python expression in the operands ``x`` (and ``y``); a partial may also read
+``out``, the op's value. Rows are checked when they are made, that is when ``autograd`` is
+imported: a formula that does not parse, or names anything but its operands and the functions
+of ``ieee.FUNCTIONS``, raises there, naming the op and the word, instead of at the first call.
+
+How a node holds its operands is the op's ``kind``; plain numbers never become graph nodes,
+so a binary op has two more forms for a plain-number operand (``x * 2``, ``2 * x``).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from .ieee import FUNCTIONS
+
+UNARY = 1  # f(x) or f(x, c): the Value x in slot a, a plain-number c (or None) in slot b
+BINARY = 2  # f(x, y): Values in slots a and b
+CONST_LEFT = 3  # f(c, x): the Value in slot a, the plain number c in slot b
+NARY = 4  # f(o0, o1, ...): a tuple of operands (Values or float constants) in slot a
+
+Partial = Callable[..., float]
+NaryFn = Callable[[Sequence[float]], float]
+NaryPartials = Callable[[float, Sequence[float]], Sequence[float]]
+
+# What each form of a binary op computes, with c for the plain-number operand.
+FORMS = {"": "", "c": "with a constant", "l": "constant first"}
+
+
+class Op:
+    """One kind of graph node: its name, value formula, partials and the methods that make it.
+
+    ``formula`` computes the value from ``x`` (and ``y``); ``partials`` are ∂out/∂x (and
+    ∂out/∂y) in ``out``, ``x`` and ``y``. ``doc`` says what the op is, for ``help(Value)``.
+    ``methods`` are the ``Value`` methods that record it (default: the op's name for a unary
+    op; ``__name__`` and ``__rname__`` for a binary one). ``bounded``: every partial is finite
+    for every input (nan included), so a node whose gradient is 0 passes exactly nothing on
+    and backward may skip it. ``fn``, ``d0`` and ``d1`` are the formulas compiled.
+    """
+
+    __slots__ = ("blocks", "bounded", "constant_left", "d0", "d1", "dn", "doc", "fn", "formula", "kind",
+                 "methods", "name", "partials", "variant", "with_constant")
+    fn: Callable[..., float]
+    d0: Partial
+    d1: Partial
+    dn: NaryPartials
+    with_constant: Op | None
+    constant_left: Op | None
+
+    def __init__(self, name: str, formula: str, *partials: str, doc: str, methods: Sequence[str] = (),
+                 bounded: bool = False) -> None:
+        if len(partials) not in (1, 2):
+            raise ValueError(f"op {name!r}: give one partial per operand (1 or 2), not {len(partials)}")
+        kind = UNARY if len(partials) == 1 else BINARY
+        default = (name,) if kind == UNARY else (f"__{name}__", f"__r{name}__")
+        self._define(name, formula, partials, kind, "", doc, tuple(methods) or default, bounded)
+        self.with_constant = self._form("c", UNARY, partials[0]) if kind == BINARY else None
+        self.constant_left = self._form("l", CONST_LEFT, partials[-1]) if kind == BINARY else None
+
+    def _define(self, name: str, formula: str, partials: tuple[str, ...], kind: int, variant: str, doc: str,
+                methods: tuple[str, ...], bounded: bool) -> None:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise ValueError(f"op {name!r}: a name is lower-case letters, digits and _")
+        if not doc.strip():
+            raise ValueError(f"op {name!r}: doc must say what the op computes")
+        if kind == BINARY and len(methods) != 2:
+            raise ValueError(f"op {name!r}: a binary op has two methods, (x op y, y op x)")
+        operands = ("x", "y") if kind == BINARY or variant else ("x",)
+        self.name, self.formula, self.partials, self.doc = name, formula, partials, doc.strip()
+        self.kind, self.variant, self.methods = kind, variant, methods
+        self.bounded, self.blocks = bounded, False
+        self.fn = _compile(name, "value", formula, operands)
+        compiled = [_compile(name, "partial", d, ("out", "x", "y")) for d in partials]
+        self.d0 = compiled[0]
+        self.d1 = compiled[1] if len(compiled) > 1 else _no_operand
+        self.dn = _no_operand
+        self.with_constant = self.constant_left = None
+
+    def _form(self, variant: str, kind: int, partial: str) -> Op:
+        """This binary op with one plain-number operand: x op c ("c") or c op x ("l")."""
+        form = Op.__new__(Op)
+        form._define(self.name, self.formula, (partial,), kind, variant, self.doc, (), self.bounded)
+        return form
+
+    @classmethod
+    def nary(cls, name: str, formula: str, fn: NaryFn, dn: NaryPartials, *, doc: str,
+             blocks: bool = False) -> Op:
+        """An op over any number of operands, given as functions: ``fn(operands)`` and
+        ``dn(out, operands) -> partials``; ``formula`` is only shown. ``blocks``: its partials
+        are 0 by definition, a value held constant (explanations pass no path through it)."""
+        op = cls.__new__(cls)
+        op.name, op.formula, op.partials, op.kind, op.variant = name, formula, (), NARY, ""
+        op.doc, op.methods, op.bounded, op.blocks = doc, (), False, blocks
+        op.fn, op.dn, op.d0, op.d1 = fn, dn, _no_operand, _no_operand
+        op.with_constant = op.constant_left = None
+        return op
+
+    @property
+    def forms(self) -> tuple[Op, Op]:
+        """A binary op's forms with a plain-number operand: (x op c, c op x)."""
+        if self.with_constant is None or self.constant_left is None:
+            raise ValueError(f"{self!r} is not a binary op")
+        return self.with_constant, self.constant_left
+
+    @property
+    def title(self) -> str:
+        """The op and its operands as text: "mul: x * y", "mul, with a constant: x * c"."""
+        formula = self.formula
+        if self.variant:
+            formula = re.sub(r"\by\b" if self.variant == "c" else r"\bx\b", "c", formula)
+        return f"{self.name}{', ' + FORMS[self.variant] if self.variant else ''}: {formula}"
+
+    def __repr__(self) -> str:
+        return f"<op {self.title}>"
+
+    def spec(self) -> tuple[Any, ...]:
+        """Everything code generation reads from this op (see ``fingerprint``)."""
+        return (self.name, self.formula, self.partials, self.kind, self.variant, self.doc, self.methods,
+                self.bounded, self.blocks)
+
+
+def _no_operand(*args: object) -> Any:
+    raise TypeError("this op has no such partial (see Op.kind for its operand layout)")
+
+
+def parenthesized(expr: str) -> str:
+    """A formula as an operand of ``*``: in parentheses unless it is one name or number."""
+    return expr if expr.replace("_", "").replace(".", "").isalnum() else f"({expr})"
+
+
+def names(expr: str) -> set[str]:
+    """The variable and function names a formula reads."""
+    return {n.id for n in ast.walk(ast.parse(expr, mode="eval")) if isinstance(n, ast.Name)}
+
+
+def _compile(op: str, what: str, expr: str, variables: tuple[str, ...]) -> Callable[..., float]:
+    """The formula as a function of ``variables``; ValueError naming any unknown word."""
+    try:
+        used = names(expr)
+    except SyntaxError as e:
+        raise ValueError(f"op {op!r}: {what} formula {expr!r} is not a Python expression ({e.msg})") from None
+    unknown = sorted(used - set(variables) - set(FUNCTIONS))
+    if unknown:
+        raise ValueError(f"op {op!r}: {what} formula {expr!r} names {', '.join(map(repr, unknown))}: "
+                         f"not an operand ({', '.join(variables)}) nor a function of ieee.FUNCTIONS")
+    compiled: Callable[..., float] = eval(f"lambda {', '.join(variables)}: {expr}", dict(FUNCTIONS))
+    return compiled
+
+
+def table_of(namespace: Mapping[str, object]) -> tuple[Op, ...]:
+    """Every Op in ``namespace`` (a module's globals), in the order defined; each must be
+    bound to its name in capitals (``MUL = Op("mul", ...)``), as generated code refers to it."""
+    table = tuple(op for op in namespace.values() if isinstance(op, Op))
+    for var, op in namespace.items():
+        if isinstance(op, Op) and var != op.name.upper():
+            raise ValueError(f"op {op.name!r} is bound to {var}; bind it to {op.name.upper()}")
+    if len({op.name for op in table}) != len(table):
+        raise ValueError("two ops share a name")
+    return table
+
+
+def node_ops(table: Iterable[Op]) -> tuple[Op, ...]:
+    """Every op a generated loop tests one by one, in table order, each binary op followed by
+    its plain-number forms (``x * 2`` and ``2 * x``); NARY ops share one branch."""
+    return tuple(form for op in table if op.kind != NARY
+                 for form in ((op, *op.forms) if op.kind == BINARY else (op,)))
+
+
+def fingerprint(table: Iterable[Op]) -> str:
+    """A digest of everything code generation reads from ``table``: the generated code records
+    the digest of the table it was written from, so a stale copy is found at import."""
+    text = repr([op.spec() for op in table])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

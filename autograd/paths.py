@@ -1,0 +1,117 @@
+"""Paths through the graph between an output and one of its inputs: the chain rule's terms.
+
+``PathSet(output, wrt)`` finds every node on a path from ``output`` down to ``wrt``, counts
+the paths without listing them (a deep network has exponentially many) and computes
+∂output/∂node along them by the same reverse sweep as ``backward``; ``dag_paths`` lists them
+one at a time. ``explain`` and ``draw`` read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from .graph import inputs, local_grads, topological_order
+
+if TYPE_CHECKING:
+    from .value import Value
+
+
+class PathSet:
+    """The paths from ``output`` down to ``wrt``: how many, which edges, and ∂output/∂node.
+
+    ``edges[node]`` lists (input, local derivative) for the inputs of ``node`` that lead to
+    ``wrt``; ``delta[node]`` is ∂output/∂node for every node on a path, computed by the same
+    reverse sweep (same order, same products) as ``backward``, so ``total`` equals
+    ``wrt.grad`` after a single ``output.backward()``. Counting paths needs no enumeration:
+    a deep network has exponentially many.
+    """
+
+    def __init__(self, output: Value, wrt: Value) -> None:
+        self.output, self.wrt = output, wrt
+        order = topological_order(output)
+        self.edges: dict[Value, list[tuple[Value, float]]] = {}
+        counts: dict[Value, int] = {wrt: 1}
+        for node in order:  # inputs before users
+            op = node._op
+            if node is wrt or op is None or op.blocks:  # a held-constant node passes no path on
+                continue
+            edges = [(x, d) for x, d in zip(inputs(node), local_grads(node)) if x in counts]
+            if edges:
+                self.edges[node] = edges
+                counts[node] = sum(counts[x] for x, _ in edges)
+        self.n_paths = counts.get(output, 0)
+        self.delta: dict[Value, float] = {output: 1.0}
+        for node in reversed(order):
+            g = self.delta.get(node)
+            if g is not None and node in self.edges:
+                for x, d in self.edges[node]:
+                    self.delta[x] = self.delta.get(x, 0.0) + g * d
+        self.total = self.delta.get(wrt, 0.0) if self.n_paths else 0.0
+        # Keep only what the output reaches: a node that leads to wrt but hangs below the
+        # output only through a held-constant shift is on no path.
+        self.edges = {n: e for n, e in self.edges.items() if n in self.delta}
+        self.order = [n for n in order if n in self.edges]
+
+    @property
+    def nodes(self) -> set[Value]:
+        """Every node on some path from output to wrt (both included when connected)."""
+        if not self.n_paths:
+            return set()
+        return {*self.edges, self.wrt}
+
+    def paths(self) -> Iterator[list[tuple[Value, float]]]:
+        """Each path as its edges [(node reached, local derivative), ...], depth first.
+
+        The list is reused between paths: copy it to keep one.
+        """
+        return dag_paths(self.edges, self.output, self.wrt)
+
+    def nearest_labelled_users(self) -> dict[Value, float]:
+        """{P: ∂P/∂wrt along routes through unlabelled nodes only}, for the labelled nodes P
+        first met going up from wrt (the output counts as labelled).
+
+        One sweep in topological order, no path enumeration: ``through[n]`` is ∂n/∂wrt along
+        routes whose inner nodes are all unlabelled.
+        """
+        through: dict[Value, float] = {self.wrt: 1.0}
+        found: dict[Value, float] = {}
+        for node in self.order:  # inputs before users
+            total = 0.0
+            reached = False
+            for x, d in self.edges[node]:
+                if x in through:
+                    total += d * through[x]
+                    reached = True
+            if not reached:
+                continue
+            if node.label or node is self.output:
+                found[node] = total
+            else:
+                through[node] = total
+        return found
+
+
+def dag_paths(
+    edges: dict[Value, list[tuple[Value, float]]], start: Value, end: Value
+) -> Iterator[list[tuple[Value, float]]]:
+    """Every path from ``start`` to ``end`` along ``edges`` ({node: [(next, weight), ...]}),
+    depth first, as a list of (node reached, weight) that is reused between paths."""
+    if start is end:
+        yield []
+        return
+    stack: list[tuple[Value, int]] = [(start, 0)]
+    trail: list[tuple[Value, float]] = []
+    while stack:
+        node, i = stack.pop()
+        del trail[len(stack):]  # the trail reaches node: one edge per stack entry below it
+        out = edges.get(node, ())
+        if i < len(out):
+            stack.append((node, i + 1))
+            x, d = out[i]
+            trail.append((x, d))
+            if x is end:
+                yield trail
+                trail.pop()
+            else:
+                stack.append((x, 0))
