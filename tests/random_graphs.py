@@ -6,9 +6,10 @@ reuse earlier subexpressions) and a constant ``c``. The output sums every step's
 that every step counts. ``run`` interprets a program with any number type that has Value's
 operators and methods: Values, or PyTorch tensors.
 
-Every op is smooth wherever its operands are finite: log and sqrt only see ``a*a + 0.5``,
-divisors are ``b*b + 0.5`` or a constant with ``|c| >= 0.5``, bases of powers are positive
-(or the exponent is an integer). relu and abs are smooth away from 0, which ``valid`` checks.
+Every op of the table is used in every form, with its operands mapped into its smooth domain
+(op_cases.ROWS: log and sqrt only see ``a*a + 0.5``, divisors are ``b*b + 0.5``, bases of
+powers are positive, or the exponent an integer). relu and abs are smooth away from 0, which
+``valid`` checks.
 """
 
 from __future__ import annotations
@@ -18,38 +19,35 @@ from types import SimpleNamespace
 
 from hypothesis import assume
 from hypothesis import strategies as st
+from op_cases import ROWS, apply
 
 import autograd
+from autograd import ops
+from autograd.op import BINARY, NARY
 
-# name -> f(a, b, c, lib): a and b are nodes, c a float constant, lib provides dot and vsum.
-SMOOTH_OPS = {
-    "add": lambda a, b, c, lib: a + b,
-    "sub": lambda a, b, c, lib: a - b,
-    "mul": lambda a, b, c, lib: a * b,
-    "div": lambda a, b, c, lib: a / (b * b + 0.5),
-    "pow": lambda a, b, c, lib: (a * a + 0.5) ** b,
-    "add_c": lambda a, b, c, lib: a + c,
-    "c_add": lambda a, b, c, lib: c + a,
-    "sub_c": lambda a, b, c, lib: a - c,
-    "c_sub": lambda a, b, c, lib: c - a,
-    "mul_c": lambda a, b, c, lib: a * c,
-    "c_mul": lambda a, b, c, lib: c * a,
-    "div_c": lambda a, b, c, lib: a / c,
-    "c_div": lambda a, b, c, lib: c / (a * a + 0.5),
-    "pow_c": lambda a, b, c, lib: (a * a + 0.5) ** c,
-    "pow_int": lambda a, b, c, lib: a**3,  # a negative base is fine with an integer exponent
-    "c_pow": lambda a, b, c, lib: abs(c) ** a,
-    "neg": lambda a, b, c, lib: -a,
-    "exp": lambda a, b, c, lib: a.exp(),
-    "log": lambda a, b, c, lib: (a * a + 0.5).log(),
-    "sqrt": lambda a, b, c, lib: (a * a + 0.5).sqrt(),
-    "tanh": lambda a, b, c, lib: a.tanh(),
-    "sigmoid": lambda a, b, c, lib: a.sigmoid(),
-    "relu": lambda a, b, c, lib: a.relu(),
-    "abs": lambda a, b, c, lib: a.abs(),
-    "abs_builtin": lambda a, b, c, lib: abs(a),
-}
-KINKED = {"relu", "abs", "abs_builtin"}  # their operand a must be away from 0
+
+def _smooth_ops():
+    """name -> f(a, b, c, lib) for every form of every op of the table (a and b nodes, c a
+    float constant), its operands mapped into the op's smooth domain (op_cases.ROWS)."""
+    table = {}
+    for op in ops.TABLE:
+        domain = ROWS[op.name].domain
+        if op.kind == BINARY:
+            m = op.methods[0]
+            table[op.name] = lambda a, b, c, lib, m=m, d=domain: apply(m, *d(a, b))
+            table[f"{op.name}_c"] = lambda a, b, c, lib, m=m, d=domain: apply(m, *d(a, c))
+            table[f"c_{op.name}"] = lambda a, b, c, lib, m=m, d=domain: apply(m, *d(c, a))
+        elif op.kind != NARY:
+            for m in op.methods:
+                table[m] = lambda a, b, c, lib, m=m, d=domain: apply(m, *d(a))
+    table["pow_int"] = lambda a, b, c, lib: a**3  # a negative base is fine with an integer exponent
+    return table
+
+
+SMOOTH_OPS = _smooth_ops()
+# Ops not smooth at 0 (relu, abs): their operand a must be away from it.
+KINKED = {m for op in ops.TABLE if ROWS[op.name].kinked for m in op.methods}
+
 NARY_OPS = {
     "dot": lambda a, b, c, lib: lib.dot([a, c], [b, a], bias=b),
     "dot_const_bias": lambda a, b, c, lib: lib.dot([a, b], [c, 0.5], bias=c),

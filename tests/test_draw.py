@@ -19,8 +19,8 @@ from doc_2331 import worked_2331
 import autograd
 from autograd import RenderError, Value, draw, render
 from autograd.draw import HIGHLIGHT
-from autograd.notation import number
 from autograd.graph import constants, inputs, local_grads, topological_order
+from autograd.notation import number
 from autograd.paths import PathSet
 
 HAS_DOT = shutil.which("dot") is not None

@@ -1,136 +1,72 @@
-"""Every op's value and local derivatives at hand-derived points, in every operand form."""
+"""Every op's value and local derivatives at hand-derived points (op_cases.py), in every form."""
 
 import math
-import operator
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
 from helpers import assert_same
+from op_cases import ROWS, apply
 
 import autograd
-from autograd import Value
+from autograd import Value, ops
+from autograd.op import BINARY, NARY
 
-OPERATORS = {
-    "add": operator.add,
-    "sub": operator.sub,
-    "mul": operator.mul,
-    "div": operator.truediv,
-    "pow": operator.pow,
-}
 
-# (op, x, y, x op y, ∂/∂x, ∂/∂y), worked out by hand.
-BINARY_CASES = [
-    ("add", 3.0, 4.0, 7.0, 1.0, 1.0),
-    ("add", -1.5, 0.25, -1.25, 1.0, 1.0),
-    ("sub", 3.0, 4.0, -1.0, 1.0, -1.0),
-    ("sub", -1.5, 0.25, -1.75, 1.0, -1.0),
-    ("mul", 3.0, 4.0, 12.0, 4.0, 3.0),
-    ("mul", -1.5, 0.25, -0.375, 0.25, -1.5),
-    ("div", 3.0, 4.0, 0.75, 0.25, -0.1875),  # ∂/∂y = -x/y²
-    ("div", -1.5, 0.5, -3.0, 2.0, 6.0),
-    ("pow", 3.0, 4.0, 81.0, 108.0, 81.0 * math.log(3.0)),  # ∂/∂x = y·x^(y-1), ∂/∂y = x^y·ln x
-    ("pow", 0.5, -2.0, 4.0, -16.0, 4.0 * math.log(0.5)),
-    ("pow", 4.0, 0.5, 2.0, 0.25, 2.0 * math.log(4.0)),
-    ("pow", -2.0, 3.0, -8.0, 12.0, math.nan),  # ln(-2) is nan
+def forms(op):
+    """(form id, how to make the node from the point's operands, which operands are Values)."""
+    if op.kind == NARY:
+        return [("call", ROWS[op.name].call, None)]
+    if op.kind == BINARY:
+        method = op.methods[0]
+        return [(f"{method}(Value, Value)", lambda x, y: apply(method, x, y), (0, 1)),
+                (f"{method}(Value, number)", lambda x, y: apply(method, x, y), (0,)),
+                (f"{method}(number, Value)", lambda x, y: apply(method, x, y), (1,))]
+    return [(m, lambda x, m=m: apply(m, x), (0,)) for m in op.methods]
+
+
+BINARY_OPS = [op for op in ops.TABLE if op.kind == BINARY]
+CASES = [
+    pytest.param(op, make, values, point, id=f"{op.name}-{form}-{k}")
+    for op in ops.TABLE
+    for form, make, values in forms(op)
+    for k, point in enumerate(ROWS[op.name].points)
 ]
-IDS = [f"{c[1]} {c[0]} {c[2]}" for c in BINARY_CASES]
 
 
-@pytest.mark.parametrize(("name", "x", "y", "value", "dx", "dy"), BINARY_CASES, ids=IDS)
-def test_binary_op_of_two_values(name, x, y, value, dx, dy):
-    a, b = Value(x, label="a"), Value(y, label="b")
-    out = OPERATORS[name](a, b)
-    assert (out.op, out.inputs, out.constants) == (name, (a, b), ())
+def test_every_op_of_the_table_has_a_test_row():
+    assert sorted(ROWS) == sorted(op.name for op in ops.TABLE)
+
+
+@pytest.mark.parametrize(("op", "make", "values", "point"), CASES)
+def test_op_value_and_partials_at_hand_derived_points(op, make, values, point):
+    operands, value, partials = point
+    values = range(len(operands)) if values is None else values
+    args = [Value(x, label=f"x{i}") if i in values else x for i, x in enumerate(operands)]
+    out = make(*args)
+    nodes = tuple(args[i] for i in values)
+    assert (out.op, out.inputs) == (op.name, nodes)
+    assert out.constants == tuple(float(x) for i, x in enumerate(operands) if i not in values)
     assert_same(out.data, value, rel=1e-15)
-    for got, expected in zip(out.local_grads, (dx, dy), strict=True):
-        assert_same(got, expected, rel=1e-15)
+    expected = [partials[i] for i in values]
+    for got, d in zip(out.local_grads, expected, strict=True):
+        assert_same(got, d, rel=1e-14)
     out.backward()
-    assert_same(a.grad, dx, rel=1e-15)
-    assert_same(b.grad, dy, rel=1e-15)
-
-
-@pytest.mark.parametrize(("name", "x", "y", "value", "dx", "dy"), BINARY_CASES, ids=IDS)
-def test_binary_op_value_with_constant(name, x, y, value, dx, dy):
-    a = Value(x)
-    out = OPERATORS[name](a, y)
-    assert (out.op, out.inputs, out.constants) == (name, (a,), (y,))
-    assert_same(out.data, value, rel=1e-15)
-    assert_same(out.local_grads[0], dx, rel=1e-15)
-    out.backward()
-    assert_same(a.grad, dx, rel=1e-15)
-
-
-@pytest.mark.parametrize(("name", "x", "y", "value", "dx", "dy"), BINARY_CASES, ids=IDS)
-def test_binary_op_constant_with_value(name, x, y, value, dx, dy):
-    b = Value(y)
-    out = OPERATORS[name](x, b)
-    assert (out.op, out.inputs, out.constants) == (name, (b,), (x,))
-    assert_same(out.data, value, rel=1e-15)
-    assert_same(out.local_grads[0], dy, rel=1e-15)
-    out.backward()
-    assert_same(b.grad, dy, rel=1e-15)
+    for node, d in zip(nodes, expected):
+        assert_same(node.grad, d, rel=1e-14)
 
 
 @pytest.mark.parametrize("other", [2, Fraction(2, 1), Decimal(2)], ids=repr)
-@pytest.mark.parametrize("name", sorted(OPERATORS))
-def test_plain_number_operands_of_other_types_become_float_constants(name, other):
+@pytest.mark.parametrize("op", BINARY_OPS, ids=lambda op: op.name)
+def test_plain_number_operands_of_other_types_become_float_constants(op, other):
     x = Value(3.0)
+    method = op.methods[0]
     for out, expected in (
-        (OPERATORS[name](x, other), OPERATORS[name](3.0, 2.0)),
-        (OPERATORS[name](other, x), OPERATORS[name](2.0, 3.0)),
+        (apply(method, x, other), apply(method, 3.0, 2.0)),
+        (apply(method, other, x), apply(method, 2.0, 3.0)),
     ):
         assert out.data == expected
         assert out.constants == (2.0,) and type(out.constants[0]) is float
-
-
-def sigmoid(x):
-    return 1.0 / (1.0 + math.exp(-x))
-
-
-# (method, x, value, derivative), derived by hand.
-UNARY_CASES = [
-    ("neg", 2.5, -2.5, -1.0),
-    ("neg", -0.5, 0.5, -1.0),
-    ("exp", 0.0, 1.0, 1.0),
-    ("exp", 1.0, math.e, math.e),
-    ("exp", -2.0, math.exp(-2.0), math.exp(-2.0)),
-    ("log", 1.0, 0.0, 1.0),
-    ("log", math.e, 1.0, 1 / math.e),
-    ("log", 0.25, -math.log(4.0), 4.0),
-    ("sqrt", 4.0, 2.0, 0.25),  # 1 / (2 sqrt x)
-    ("sqrt", 0.25, 0.5, 1.0),
-    ("sqrt", 2.0, math.sqrt(2.0), 1 / (2 * math.sqrt(2.0))),
-    ("tanh", 0.0, 0.0, 1.0),
-    ("tanh", 0.5, math.tanh(0.5), 1 - math.tanh(0.5) ** 2),
-    ("tanh", -3.0, -math.tanh(3.0), 1 / math.cosh(3.0) ** 2),
-    ("sigmoid", 0.0, 0.5, 0.25),
-    ("sigmoid", 2.0, sigmoid(2.0), math.exp(-2.0) / (1 + math.exp(-2.0)) ** 2),
-    ("sigmoid", -2.0, 1 - sigmoid(2.0), math.exp(-2.0) / (1 + math.exp(-2.0)) ** 2),
-    ("relu", 2.5, 2.5, 1.0),
-    ("relu", -1.5, 0.0, 0.0),
-    ("relu", 0.0, 0.0, 0.0),  # relu'(0) = 0 by convention
-    ("abs", -3.0, 3.0, -1.0),
-    ("abs", 2.0, 2.0, 1.0),
-    ("abs", 0.0, 0.0, 0.0),  # abs'(0) = 0 by convention
-]
-CALL = {
-    "neg": operator.neg,
-    **{m: operator.methodcaller(m) for m in ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs")},
-}
-
-
-@pytest.mark.parametrize(
-    ("name", "x", "value", "derivative"), UNARY_CASES, ids=[f"{c[0]}({c[1]:.3g})" for c in UNARY_CASES]
-)
-def test_unary_op(name, x, value, derivative):
-    a = Value(x, label="a")
-    out = CALL[name](a)
-    assert (out.op, out.inputs, out.constants) == (name, (a,), ())
-    assert_same(out.data, value, rel=1e-15)
-    assert_same(out.local_grads[0], derivative, rel=1e-14)
-    out.backward()
-    assert_same(a.grad, derivative, rel=1e-14)
 
 
 @pytest.mark.parametrize("x", [-2.0, 0.0, 3.5])
@@ -216,23 +152,23 @@ BAD_OPERANDS = ["1", b"1", None, True, 1j, [1.0]]
 
 
 @pytest.mark.parametrize("bad", BAD_OPERANDS, ids=repr)
-@pytest.mark.parametrize("name", sorted(OPERATORS))
-def test_unsupported_operand_types_raise_type_error(name, bad):
+@pytest.mark.parametrize("op", BINARY_OPS, ids=lambda op: op.name)
+def test_unsupported_operand_types_raise_type_error(op, bad):
     x = Value(1.0)
     with pytest.raises(TypeError):
-        OPERATORS[name](x, bad)
+        apply(op.methods[0], x, bad)
     with pytest.raises(TypeError):
-        OPERATORS[name](bad, x)
+        apply(op.methods[0], bad, x)
 
 
 @pytest.mark.parametrize("bad", [None, True, 1j], ids=repr)
-@pytest.mark.parametrize("name", sorted(OPERATORS))
-def test_unsupported_operand_error_names_the_type(name, bad):
+@pytest.mark.parametrize("op", BINARY_OPS, ids=lambda op: op.name)
+def test_unsupported_operand_error_names_the_type(op, bad):
     # (str and list operands of * fall back to sequence repetition, whose message is Python's.)
     with pytest.raises(TypeError, match=rf"'Value' and '{type(bad).__name__}'"):
-        OPERATORS[name](Value(1.0), bad)
+        apply(op.methods[0], Value(1.0), bad)
     with pytest.raises(TypeError, match=rf"'{type(bad).__name__}' and 'Value'"):
-        OPERATORS[name](bad, Value(1.0))
+        apply(op.methods[0], bad, Value(1.0))
 
 
 def test_three_argument_pow_is_a_type_error():

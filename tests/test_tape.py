@@ -15,7 +15,7 @@ import pytest
 from doc_2331 import NAMES_2331, network_2331
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from random_graphs import ALL_OPS, build, function, programs, run, valid
+from random_graphs import ALL_OPS, SMOOTH_OPS, VALUE_LIB, build, function, programs, run, valid
 
 from autograd import Tape, TapeMismatch, Value, dot, no_grad, ops, shift, topological_order, trace, vsum
 from nn import MLP, SGD, data, losses
@@ -159,14 +159,11 @@ def test_softmax_classifier_replays_exactly_at_new_inputs(kind):
 
 
 def every_op(x, y, z):
-    """One graph with every op code the tape knows, constants in every position."""
-    terms = [
-        x + y, x * y, (x - z).relu(), x + 2, y * 3, 2 + z, 3 * z,  # add mul relu add_c mul_c add_l mul_l
-        (0.5 * x).tanh(), y.sigmoid(), (0.3 * z).exp(), (y * y + 1).log(),
-        x - y, x / (z * z + 1), (x * x + 0.5) ** y,  # pow with a Value exponent
-        -z, (y * y + 0.5).sqrt(), abs(x), x.abs(), x.sin(),
-        x - 2, y / 2, (x * x + 0.5) ** 1.5,  # sub_c div_c pow_c
-        2 - x, 2 / (z * z + 1), 2 ** x,  # the constant-left forms
+    """One graph with every op of the table in every form (random_graphs.SMOOTH_OPS: Values and
+    constants on either side), and the n-ary ops with plain numbers in every position."""
+    terms = [f(x, y, 1.5, VALUE_LIB) for f in SMOOTH_OPS.values()]
+    terms += [f(z, x, -0.75, VALUE_LIB) for f in SMOOTH_OPS.values()]
+    terms += [
         dot([x, 2.0, y], [z, x, 3], bias=1.0),  # dot with plain-number operands
         dot([0.5, -1.5], [x, y]),  # only the inputs are Values
         dot([x, y], [x, y], bias=z),  # a Value repeated
