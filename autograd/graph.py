@@ -50,6 +50,20 @@ def local_grads(node: Value) -> tuple[float, ...]:
     return tuple(d for x, d in zip(operands, partials) if type(x) is not float)
 
 
+def operands(node: Value) -> tuple[Value | float, ...]:
+    """All of a node's operands in order, plain numbers included: (w₀…, x₀…, b) for a dot."""
+    op = node._op
+    if op is None:
+        return ()
+    if op.kind == NARY:
+        return tuple(node._a)
+    if op.kind == BINARY:
+        return (node._a, node._b)
+    if op.kind == CONST_LEFT:
+        return (node._b, node._a)
+    return (node._a,) if node._b is None else (node._a, node._b)
+
+
 def operand_data(operands: tuple) -> list[float]:
     """The floats of an NARY node's operands (constants are already floats)."""
     return [x if type(x) is float else x._data for x in operands]

@@ -64,7 +64,6 @@ class Neuron(Module):
         self.w = [Value(_draw(init, nin, nout, rng), label=f"w[{layer}][{j},{i}]") for i in range(nin)]
         self.b = Value(0.0, label=f"b[{layer}][{j}]")
         self._act = ACTIVATIONS[activation]
-        self._last: tuple[Value, Value] | None = None  # (net, out) of the latest forward pass
         self.name_as(f"[{layer},{j}]")
 
     def name_as(self, name: str) -> None:
@@ -73,28 +72,27 @@ class Neuron(Module):
         if not isinstance(name, str) or not name:
             raise ValueError(f"a neuron name must be a non-empty str, not {name!r}")
         tag = name if name.startswith("[") else f"_{name}"
-        self._net_label, self._out_label = f"net{tag}", f"out{tag}"
+        self.net_label, self.out_label = f"net{tag}", f"out{tag}"
 
     def net(self, x: Sequence[Value | float]) -> Value:
         """The net input Σᵢ wᵢ·xᵢ + b (one ``dot`` node)."""
         if len(x) != len(self.w):
-            raise ValueError(f"{self._net_label}: expected {len(self.w)} inputs, got {len(x)}")
+            raise ValueError(f"{self.net_label}: expected {len(self.w)} inputs, got {len(x)}")
         net = dot(self.w, x, self.b)
-        net.label = self._net_label
+        net.label = self.net_label
         return net
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
         net = self.net(x)
         out = self._act(net)
         if out is not net:  # "linear" returns the net node itself: it keeps its label
-            out.label = self._out_label
-        self._last = (net, out)
+            out.label = self.out_label
         return out
 
     @property
     def name(self) -> str:
         """The neuron's name in labels: "[1,0]" by default, or a document's "n3"."""
-        return self._net_label[3:].lstrip("_")
+        return self.net_label[3:].lstrip("_")
 
     def __repr__(self) -> str:
         return f"Neuron({len(self.w)}, {self.activation!r})"
@@ -139,9 +137,8 @@ class Layer(Module):
         if self.activation == "softmax":
             nets = [n.net(x) for n in self.neurons]
             out = softmax(nets)
-            for n, net, p in zip(self.neurons, nets, out):
-                p.label = n._out_label
-                n._last = (net, p)
+            for n, p in zip(self.neurons, out):
+                p.label = n.out_label
         else:
             out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
@@ -181,7 +178,6 @@ class MLP(Module):
             if act in LAYER_ACTIVATIONS:
                 raise ValueError(f"MLP: {act!r} on hidden layer {k}; it is for the output layer only")
         rng = random.Random(seed)
-        self._last_inputs: list[Value | float] = []  # the latest forward pass's input, for views
         sizes = [nin, *nouts]
         self.layers = [
             Layer(sizes[k], sizes[k + 1], activations[k], init=init, rng=rng, index=k)
@@ -198,7 +194,6 @@ class MLP(Module):
             raise TypeError(f"MLP: the input must be a list of {self.nin} numbers, not {x!r}")
         if len(x) != self.nin:
             raise ValueError(f"MLP: expected {self.nin} inputs, got {len(x)}")
-        self._last_inputs = list(x)
         out: Value | list[Value] = list(x)  # type: ignore[arg-type]
         for layer in self.layers:
             out = layer(out if isinstance(out, list) else [out])

@@ -7,11 +7,15 @@ What counts as a batch, per loss (so that no call is ambiguous):
 - ``binary_cross_entropy``, ``hinge``: a sample is one Value; a list of Values is a batch.
 - ``cross_entropy``: a sample is a list of logits (or probabilities) and a class index; a
   list of such lists with a list of indices is a batch.
+
+``LOSSES`` is the registry of these losses by name, with their formulas and the targets each
+takes: network files, ``fit(loss="hinge")`` and the walkthrough all read it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from autograd import Value, vsum
@@ -160,3 +164,54 @@ def cross_entropy(outputs: Any, targets: Any, from_logits: bool = True) -> Value
             raise TypeError("cross_entropy: the probabilities must be Values")
         return -zy.log()
     return logsumexp(zs) - zy
+
+
+@dataclass(frozen=True)
+class LossSpec:
+    """A loss as everything else reads it: network files, ``fit(loss=name)``, the walkthrough.
+
+    ``target`` is "numbers" (one per output) or "class" (an index); ``one_output``: the network
+    must have a single output; ``target_check`` tells whether a target number is allowed, and
+    ``target_rule`` says what is; ``activations`` are the output activations the loss accepts
+    (None: any); ``of_network(outputs, target, activation)`` is the loss of a network's output
+    list, from logits or probabilities as the output activation says.
+    """
+
+    name: str
+    fn: Callable[..., Value]
+    formula: str
+    latex: str
+    of_network: Callable[[list[Value], Any, str], Value]
+    target: str = "numbers"
+    one_output: bool = False
+    target_check: Callable[[float], bool] = lambda t: True
+    target_rule: str = ""
+    activations: tuple[str, ...] | None = None
+    activation_rule: str = ""
+
+
+LOSSES: dict[str, LossSpec] = {spec.name: spec for spec in (
+    LossSpec("squared_error", squared_error, "E = ½ Σₖ (targetₖ − outₖ)²",
+             r"E = \tfrac{1}{2}\sum_k (t_k - o_k)^2", lambda outs, ts, act: squared_error(outs, ts)),
+    LossSpec("mse", mse, "E = (1/n) Σₖ (targetₖ − outₖ)²", r"E = \tfrac{1}{n}\sum_k (t_k - o_k)^2",
+             lambda outs, targets, act: mse(outs, targets)),
+    LossSpec("binary_cross_entropy", binary_cross_entropy, "E = −[t·log p + (1 − t)·log(1 − p)]",
+             r"E = -[t \log p + (1-t)\log(1-p)]",
+             # a linear output is a logit, a sigmoid's a probability
+             lambda outs, ts, act: binary_cross_entropy(outs[0], ts[0], from_logits=act == "linear"),
+             one_output=True, target_check=lambda t: 0.0 <= t <= 1.0, target_rule="a target in [0, 1]",
+             activations=("sigmoid", "linear"),
+             activation_rule="a sigmoid output (a probability) or a linear one (a logit)"),
+    LossSpec("cross_entropy", cross_entropy, "E = −log pᵧ, p = softmax(z)", r"E = -\log p_y",
+             lambda outs, k, act: cross_entropy(outs, k, from_logits=act != "softmax"), target="class"),
+    LossSpec("hinge", hinge, "E = max(0, 1 − y·s)", r"E = \max(0, 1 - y s)",
+             lambda outs, targets, act: hinge(outs[0], targets[0]),
+             one_output=True, target_check=lambda t: t in (-1.0, 1.0), target_rule="a label of -1 or 1"),
+)}
+
+
+def loss_named(name: object, where: str = "loss") -> LossSpec:
+    """The registry's loss of that name; ValueError listing the names otherwise."""
+    if not isinstance(name, str) or name not in LOSSES:
+        raise ValueError(f"{where}: unknown loss {name!r}; choose one of {', '.join(LOSSES)}")
+    return LOSSES[name]

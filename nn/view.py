@@ -1,7 +1,7 @@
 """The network view: an MLP drawn as the documents draw it.
 
 Inputs, hidden layers and outputs in columns, first neuron on top; each neuron shows its net
-input and output from the latest forward pass, and its bias; each connection shows its
+input and output as ``output``'s graph recorded them (``readout``), and its bias; each connection shows its
 weight's label, value and ∂E/∂w from the latest backward, written near the neuron it feeds.
 ``highlight=w`` draws in red the chain-rule paths from ``w`` to the outputs, and with
 ``output=E`` writes the derivation (``autograd.explain``) under the picture.
@@ -22,6 +22,7 @@ from autograd.draw import HIGHLIGHT
 from autograd.notation import check_digits, number
 
 from .layers import MLP, Neuron
+from .readout import Readout, readout
 
 COLUMN = 5.5  # inches between columns
 ROW = 1.8  # inches between neurons in a column
@@ -44,10 +45,10 @@ def _table(rows: list[str]) -> str:
     return f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{cells}</table>>'
 
 
-def _neuron_label(n: Neuron, activation: str, digits: int, E: str) -> str:
+def _neuron_label(n: Neuron, activation: str, digits: int, E: str, ro: Readout) -> str:
     rows = [f"<b>{html.escape(n.name)}</b>  <i>{html.escape(activation)}</i>"]
-    if n._last is not None:
-        net, out = n._last
+    if n in ro.nets:
+        net, out = ro.nets[n], ro.outs[n]
         rows.append(html.escape(f"net {number(net.data, digits)}   out {number(out.data, digits)}"))
     b = n.b.label or "b"
     rows.append(html.escape(f"{b} = {number(n.b.data, digits)}"))
@@ -71,7 +72,8 @@ def draw_network(
     """``model`` as a layered diagram (see the module doc).
 
     Run a forward pass (and a backward, for the gradients) first. ``highlight`` is one of
-    the model's weights or biases; ``output`` the Value it was differentiated from (E);
+    the model's weights or biases; ``output`` the Value it was differentiated from (E), whose
+    graph gives the inputs and each neuron's net and out (without it, only weights show);
     ``input_names`` the inputs' names (default: their labels, or x[0], x[1], …).
     """
     if not isinstance(model, MLP):
@@ -82,7 +84,8 @@ def draw_network(
     if output is not None and not isinstance(output, Value):
         raise TypeError(f"draw_network: output must be a Value, not {type(output).__name__}")
     E = output.label if output is not None and output.label else "E"  # the gradients' numerator
-    inputs = model._last_inputs
+    ro = readout(model, output)
+    inputs = ro.inputs
     if input_names is None:
         input_names = [x.label if isinstance(x, Value) and x.label else f"x[{i}]"
                        for i, x in enumerate(inputs or [0.0] * model.nin)]
@@ -119,7 +122,7 @@ def draw_network(
         for j, (n, y) in enumerate(zip(layer.neurons, _column(len(layer.neurons)))):
             node_id = f"n{k}_{j}"
             pos[node_id] = ((k + 1) * COLUMN, y)
-            g.node(node_id, _neuron_label(n, layer.activation, digits, E), shape="box", style="rounded",
+            g.node(node_id, _neuron_label(n, layer.activation, digits, E, ro), shape="box", style="rounded",
                    color=HIGHLIGHT if hot(k, j) else "black", penwidth="2" if hot(k, j) else "1",
                    pos=f"{(k + 1) * COLUMN},{y}!")
 

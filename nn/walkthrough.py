@@ -20,6 +20,7 @@ from . import losses
 from .layers import MLP
 from .netfile import NetSpec
 from .optim import SGD
+from .readout import readout
 
 LOSS_FORMULAS = {
     "squared_error": ("E = ½ Σₖ (targetₖ − outₖ)²", r"E = \tfrac{1}{2}\sum_k (t_k - o_k)^2"),
@@ -109,15 +110,17 @@ def _loss(spec: NetSpec, out: Value | list[Value]) -> Value:
 def _forward(spec: NetSpec, model: MLP) -> tuple[list[Value], Value]:
     names = spec.input_names or [f"x{i + 1}" for i in range(len(spec.inputs))]
     xs = [Value(x, label=name) for x, name in zip(spec.inputs, names)]
-    E = _loss(spec, model(xs))
+    out = model(xs)
+    outs = out if isinstance(out, list) else [out]
+    E = _loss(spec, outs)
     E.label = "E"
-    return xs, E
+    return outs, E
 
 
 def work(spec: NetSpec) -> Walkthrough:
     """Forward, loss, backward, one SGD step (+ ``spec.steps`` more): every number kept."""
     model = build(spec)
-    _, E = _forward(spec, model)
+    outputs, E = _forward(spec, model)
     model.zero_grad()
     E.backward()
     nodes: dict[str, Value] = {}
@@ -129,12 +132,12 @@ def work(spec: NetSpec) -> Walkthrough:
             stack.extend(v.inputs)
         elif not v.label:
             stack.extend(v.inputs)
+    ro = readout(model, E, *outputs)
     steps = []
     for layer in model.layers:
         row = []
         for n in layer.neurons:
-            assert n._last is not None
-            net, out = n._last
+            net, out = ro.nets[n], ro.outs[n]
             xs_in = net.inputs[len(n.w): 2 * len(n.w)]  # the dot's operands after the weights
             terms = [f"{w.label}·{x.label}" for w, x in zip(n.w, xs_in)] + [n.b.label]
             values = [f"{_signed(w.data)}·{_signed(x.data)}" for w, x in zip(n.w, xs_in)]

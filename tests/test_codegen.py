@@ -81,7 +81,7 @@ def test_each_operator_has_source_and_a_docstring_with_formula_and_partials(name
 
 def test_help_lists_every_operator_with_its_docstring():
     text = pydoc.render_doc(Value, renderer=pydoc.plaintext)
-    for name, op in METHODS.items():
+    for name in METHODS:
         assert re.search(rf"^ \|  {re.escape(name)}\(self", text, re.M), name
     assert "Hyperbolic tangent: tanh(x); ∂/∂x = 1 - out * out." in text
 

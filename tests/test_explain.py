@@ -19,6 +19,7 @@ from autograd import Explanation, UpdateTable, Value, dot, explain, shift, updat
 from autograd.notation import latex_name, latex_number, number
 from autograd.paths import PathSet
 from nn import MLP, losses
+from nn.readout import readout
 
 
 def build_2331():
@@ -229,7 +230,7 @@ def test_delta_form_of_a_deep_weight(deep):
     w = n00.w[0]
     e = explain(L, w)  # 64 > 12: delta
     assert (e.form, e.n_terms, e.omitted) == ("delta", 1, 0)
-    net00 = n00._last[0]
+    net00 = readout(net, L).nets[n00]
     assert e.text().split("\n") == [
         "∂L/∂w[0][0,0] = ∂L/∂net[0,0] · ∂net[0,0]/∂w[0][0,0]",
         f"              = {number(net00.grad)} · 0.5",

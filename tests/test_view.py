@@ -20,6 +20,7 @@ from autograd.draw import HIGHLIGHT
 from autograd.notation import number
 from autograd.paths import PathSet
 from nn import MLP
+from nn.readout import readout
 from nn.view import draw_network
 
 needs_dot = pytest.mark.skipif(shutil.which("neato") is None, reason="Graphviz is not installed")
@@ -33,7 +34,7 @@ def doc():
 
 @pytest.fixture(scope="module")
 def plain(doc):
-    return dot_statements(draw_network(doc[0]))
+    return dot_statements(draw_network(doc[0], output=doc[2]))
 
 
 def neurons(net):
@@ -92,13 +93,14 @@ def test_every_weight_has_one_label_node(doc, plain):
     ],
 )
 def test_neuron_boxes_show_net_out_and_bias(doc, plain, name, net_, out, bias, bias_grad):
-    net, _, _ = doc
+    net, _, E = doc
     nodes, _ = plain
     k, j, n = neurons(net)[name]
     activation = "sigmoid" if name == "n9" else "relu"
     assert rows(nodes[f"n{k}_{j}"]["label"]) == [
         f"{name}  {activation}", f"net {net_}   out {out}", bias, bias_grad]
-    net_node, out_node = n._last
+    ro = readout(net, E)
+    net_node, out_node = ro.nets[n], ro.outs[n]
     assert (number(net_node.data), number(out_node.data)) == (net_, out)
 
 
@@ -109,19 +111,23 @@ def test_inputs_show_their_values(plain, i, text):
 
 
 def test_input_names(doc):
-    nodes, _ = dot_statements(draw_network(doc[0], input_names=["x1", "x2"]))
+    nodes, _ = dot_statements(draw_network(doc[0], input_names=["x1", "x2"], output=doc[2]))
     assert (nodes["in0"]["label"], nodes["in1"]["label"]) == ("x1 = 0.23", "x2 = 0.55")
 
 
 def test_labelled_input_values_name_the_inputs():
     net = MLP.from_weights([[[0.5, -0.5]]], [[0.1]], ["sigmoid"])
-    net([Value(1.0, label="i1"), Value(2.0, label="i2")])
-    nodes, _ = dot_statements(draw_network(net))
+    out = net([Value(1.0, label="i1"), Value(2.0, label="i2")])
+    nodes, _ = dot_statements(draw_network(net, output=out))
     assert (nodes["in0"]["label"], nodes["in1"]["label"]) == ("i1 = 1", "i2 = 2")
 
 
-def test_before_any_forward_pass_there_are_no_numbers_to_show():
+@pytest.mark.parametrize("forward", [False, True])
+def test_without_an_output_graph_there_are_no_numbers_to_show(forward):
+    """The model keeps no record of its forward passes: the numbers come from output's graph."""
     net = MLP(3, [2, 1], seed=1)
+    if forward:
+        net([1.0, 2.0, 3.0])
     nodes, edges = dot_statements(draw_network(net))
     assert [nodes[f"in{i}"]["label"] for i in range(3)] == ["x[0]", "x[1]", "x[2]"]
     assert not any("net " in r for r in rows(nodes["n0_0"]["label"]))
@@ -129,7 +135,7 @@ def test_before_any_forward_pass_there_are_no_numbers_to_show():
 
 
 def test_digits(doc):
-    nodes, _ = dot_statements(draw_network(doc[0], digits=2))
+    nodes, _ = dot_statements(draw_network(doc[0], digits=2, output=doc[2]))
     assert rows(nodes["n2_0"]["label"])[1:] == ["net 1.4   out 0.8", "b7 = -0.7", "∂E/∂b7 = 0.13"]
     assert weight_label(nodes, 2, 0, 1) == "w17 = 0.8\n∂E/∂w17 = 0.14"
 
@@ -201,14 +207,15 @@ def test_highlight_agrees_with_the_paths_of_the_graph(doc, name):
     path_nodes = PathSet(E, p[name]).nodes
     _, _, red_nodes, red_edges, red_labels = _colours(draw_network(net, highlight=p[name], output=E))
     expected_nodes, expected_edges, expected_labels = set(), set(), set()
+    ro = readout(net, E)
     for k, layer in enumerate(net.layers):
         for j, n in enumerate(layer.neurons):
-            net_node = n._last[0]
+            net_node = ro.nets[n]
             if net_node in path_nodes:
                 expected_nodes.add(f"n{k}_{j}")
             for i, w in enumerate(n.w):
                 tail = f"in{i}" if k == 0 else f"n{k - 1}_{i}"
-                prev_out = None if k == 0 else net.layers[k - 1].neurons[i]._last[1]
+                prev_out = None if k == 0 else ro.outs[net.layers[k - 1].neurons[i]]
                 if w is p[name] or (prev_out in path_nodes and net_node in path_nodes):
                     expected_edges.add((tail, f"n{k}_{j}"))
                     expected_labels.add(f"n{k}_{j}_w{i}")
