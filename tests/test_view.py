@@ -19,7 +19,7 @@ from autograd import Value, explain, render
 from autograd.draw import HIGHLIGHT
 from autograd.notation import number
 from autograd.paths import PathSet
-from nn import MLP
+from nn import MLP, losses
 from nn.readout import readout
 from nn.view import draw_network
 
@@ -269,3 +269,18 @@ def test_highlight_of_another_models_parameter_is_refused(doc):
     other = MLP.from_weights(W_2331, B_2331, ["relu", "relu", "sigmoid"])
     with pytest.raises(ValueError, match="not a parameter of this model"):
         draw_network(doc[0], highlight=other.parameters()[0])
+
+
+def test_a_softmax_network_shows_the_outputs_the_loss_does_not_read():
+    net = MLP.from_weights([[[1.0], [2.0], [-1.0]]], [[0.0, 0.0, 0.0]], ["softmax"])
+    ps = net([0.5])
+    E = losses.cross_entropy(ps, 1, from_logits=False)  # reads p[1] only
+    E.backward()
+    only_E = dot_statements(draw_network(net, output=E))[0]
+    assert [rows(only_E[f"n0_{j}"]["label"])[1] for j in range(3)] == [
+        "net 0.5", f"net 1   out {number(ps[1].data)}", "net -0.5"]
+    both = dot_statements(draw_network(net, output=E, outputs=ps))[0]
+    assert [rows(both[f"n0_{j}"]["label"])[1] for j in range(3)] == [
+        f"net {n}   out {number(p.data)}" for n, p in zip(("0.5", "1", "-0.5"), ps)]
+    with pytest.raises(TypeError, match="outputs must be a list"):
+        draw_network(net, output=E, outputs=ps[0])
