@@ -21,7 +21,8 @@
     "∂E/∂w17" = "0.0850"
 
 Every mistake is reported as a ``NetFileError`` naming the file, the field and what was
-expected, never as a traceback from deep inside.
+expected, never as a traceback from deep inside. The losses and the targets each takes come
+from ``nn.losses.LOSSES``, the activations from ``nn.layers``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from __future__ import annotations
 import math
 import sys
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +39,17 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-from .layers import ACTIVATIONS, LAYER_ACTIVATIONS
+from autograd.validate import real, whole
+from nn.layers import ACTIVATIONS, LAYER_ACTIVATIONS
+from nn.losses import LOSSES, LossSpec
 
-LOSSES = ("squared_error", "mse", "binary_cross_entropy", "cross_entropy", "hinge")
 KEYS = {"title", "source", "inputs", "input_names", "targets", "class", "loss", "learning_rate",
         "steps", "layers", "claims"}
+REQUIRED = ("inputs", "loss", "learning_rate", "layers")
 LAYER_KEYS = {"activation", "weights", "biases", "neurons", "weight_names", "bias_names"}
+LAYER_REQUIRED = ("activation", "weights", "biases")
+MAX_STEPS = 10_000
+DEFAULT = "doc_2331"  # the built-in example the command works when given none
 
 
 class NetFileError(ValueError):
@@ -78,6 +85,16 @@ class NetSpec:
     source: str = ""
     claims: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def names_of_inputs(self) -> list[str]:
+        """The inputs' names: the file's, or x1, x2, …"""
+        return self.input_names or [f"x{i + 1}" for i in range(len(self.inputs))]
+
+
+def _show(x: Any) -> str:
+    text = repr(x)
+    return f"{type(x).__name__} {text if len(text) < 60 else text[:57] + '...'}"
+
 
 class _Reader:
     """Field checks that say which file and field went wrong."""
@@ -89,11 +106,13 @@ class _Reader:
         return NetFileError(self.path, where, message)
 
     def number(self, x: Any, where: str) -> float:
-        if isinstance(x, bool) or not isinstance(x, (int, float)):
-            raise self.fail(where, f"expected a number, found {_show(x)}")
-        if not math.isfinite(x):
+        try:
+            value = real(x, where)
+        except TypeError:
+            raise self.fail(where, f"expected a number, found {_show(x)}") from None
+        if not math.isfinite(value):
             raise self.fail(where, f"expected a finite number, found {x}")
-        return float(x)
+        return value
 
     def numbers(self, xs: Any, where: str, length: int | None = None) -> list[float]:
         if not isinstance(xs, list) or not xs:
@@ -102,78 +121,67 @@ class _Reader:
             raise self.fail(where, f"expected {length} number{'s' if length != 1 else ''}, found {len(xs)}")
         return [self.number(x, f"{where}[{i}]") for i, x in enumerate(xs)]
 
+    def whole(self, x: Any, where: str, least: int, most: int, what: str = "a whole number") -> int:
+        try:
+            return whole(x, where, least, most)
+        except ValueError:
+            raise self.fail(where, f"expected {what} from {least} to {most}, found {_show(x)}") from None
+
     def names(self, xs: Any, where: str, length: int) -> list[str]:
         if not isinstance(xs, list) or len(xs) != length or not all(isinstance(x, str) and x for x in xs):
             raise self.fail(where, f"expected a list of {length} non-empty names, found {_show(xs)}")
         return list(xs)
 
+    def fields(self, table: dict[str, Any], where: str, known: set[str], required: tuple[str, ...]) -> None:
+        """No field but the known ones, and every required one."""
+        prefix = f"{where}." if where else ""
+        unknown = sorted(set(table) - known)
+        if unknown:
+            raise self.fail(prefix + unknown[0], f"unknown field; expected one of {', '.join(sorted(known))}")
+        for key in required:
+            if key not in table:
+                raise self.fail(prefix + key, "missing (required)")
 
-def _show(x: Any) -> str:
-    text = repr(x)
-    return f"{type(x).__name__} {text if len(text) < 60 else text[:57] + '...'}"
+    def toml(self, text: str) -> dict[str, Any]:
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            raise self.fail("", f"not valid TOML ({e})") from None
 
 
 def parse(text: str, path: str = "<string>") -> NetSpec:
     """Check a network file's text; a NetFileError says what is wrong and where."""
     r = _Reader(path)
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise r.fail("", f"not valid TOML ({e})") from None
-    unknown = sorted(set(doc) - KEYS)
-    if unknown:
-        raise r.fail(unknown[0], f"unknown field; expected one of {', '.join(sorted(KEYS))}")
-    for key in ("inputs", "loss", "learning_rate", "layers"):
-        if key not in doc:
-            raise r.fail(key, "missing (required)")
+    doc = r.toml(text)
+    r.fields(doc, "", KEYS, REQUIRED)
     inputs = r.numbers(doc["inputs"], "inputs")
-    loss = doc["loss"]
-    if loss not in LOSSES:
-        raise r.fail("loss", f"unknown loss {_show(loss)}; expected one of {', '.join(LOSSES)}")
+    loss = _loss(r, doc["loss"])
     lr = r.number(doc["learning_rate"], "learning_rate")
     if lr <= 0:
         raise r.fail("learning_rate", f"expected a positive number, found {lr}")
-    steps = doc.get("steps", 0)
-    if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps <= 10_000:
-        raise r.fail("steps", f"expected a whole number from 0 to 10000, found {_show(steps)}")
+    steps = r.whole(doc.get("steps", 0), "steps", 0, MAX_STEPS)
     layers = _layers(r, doc["layers"], len(inputs))
-    nout = len(layers[-1].biases)
-    target: list[float] | int
-    if loss == "cross_entropy":
-        if "targets" in doc:
-            raise r.fail("targets", "cross_entropy takes the true class (class = k), not targets")
-        if "class" not in doc:
-            raise r.fail("class", "missing: cross_entropy needs the index of the true class")
-        k = doc["class"]
-        if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < nout:
-            raise r.fail("class", f"expected a class index from 0 to {nout - 1}, found {_show(k)}")
-        target = k
-    else:
-        if "class" in doc:
-            raise r.fail("class", f"only cross_entropy takes a class; {loss} takes targets")
-        if "targets" not in doc:
-            raise r.fail("targets", f"missing: one target per output ({nout})")
-        target = r.numbers(doc["targets"], "targets", nout)
-        if loss in ("hinge", "binary_cross_entropy") and nout != 1:
-            raise r.fail("loss", f"{loss} needs a network with one output, this one has {nout}")
-        if loss == "hinge" and target[0] not in (-1.0, 1.0):
-            raise r.fail("targets", f"hinge needs a label of -1 or 1, found {target[0]}")
-        if loss == "binary_cross_entropy":
-            if not 0.0 <= target[0] <= 1.0:
-                raise r.fail("targets", f"binary_cross_entropy needs a target in [0, 1], found {target[0]}")
-            if layers[-1].activation not in ("sigmoid", "linear"):
-                raise r.fail("layers", "binary_cross_entropy needs a sigmoid output (a probability) or a "
-                             f"linear one (a logit), not {layers[-1].activation}")
+    target = _target(r, doc, loss, layers)
     names = doc.get("input_names")
     input_names = r.names(names, "input_names", len(inputs)) if names is not None else None
-    checked = _claims(r, doc.get("claims", {}), "claims")
-    for key in ("title", "source"):
-        if key in doc and not isinstance(doc[key], str):
-            raise r.fail(key, f"expected a string, found {_show(doc[key])}")
+    claims = _claims(r, doc.get("claims", {}), "claims")
+    title, source = (_text(r, doc, key) for key in ("title", "source"))
     _unique_names(r, layers, input_names)
-    title = doc.get("title", Path(path).stem)
-    return NetSpec(path, str(title), inputs, layers, loss, target, lr, steps, input_names,
-                   str(doc.get("source", "")), checked)
+    return NetSpec(path, title or Path(path).stem, inputs, layers, loss.name, target, lr, steps, input_names,
+                   source, claims)
+
+
+def _loss(r: _Reader, name: Any) -> LossSpec:
+    if not isinstance(name, str) or name not in LOSSES:
+        raise r.fail("loss", f"unknown loss {_show(name)}; expected one of {', '.join(LOSSES)}")
+    return LOSSES[name]
+
+
+def _text(r: _Reader, doc: dict[str, Any], key: str) -> str:
+    value = doc.get(key, "")
+    if not isinstance(value, str):
+        raise r.fail(key, f"expected a string, found {_show(value)}")
+    return value
 
 
 def _layers(r: _Reader, raw: Any, nin: int) -> list[LayerSpec]:
@@ -181,42 +189,68 @@ def _layers(r: _Reader, raw: Any, nin: int) -> list[LayerSpec]:
         raise r.fail("layers", "expected one or more [[layers]] tables")
     layers = []
     for k, layer in enumerate(raw):
-        where = f"layers[{k}]"
-        if not isinstance(layer, dict):
-            raise r.fail(where, f"expected a table, found {_show(layer)}")
-        unknown = sorted(set(layer) - LAYER_KEYS)
-        if unknown:
-            expected = ", ".join(sorted(LAYER_KEYS))
-            raise r.fail(f"{where}.{unknown[0]}", f"unknown field; expected one of {expected}")
-        for key in ("activation", "weights", "biases"):
-            if key not in layer:
-                raise r.fail(f"{where}.{key}", "missing (required)")
-        act = layer["activation"]
-        if act not in ACTIVATIONS and act not in LAYER_ACTIVATIONS:
-            valid = ", ".join([*ACTIVATIONS, *LAYER_ACTIVATIONS])
-            raise r.fail(f"{where}.activation", f"unknown activation {_show(act)}; expected one of {valid}")
-        if act in LAYER_ACTIVATIONS and k != len(raw) - 1:
-            raise r.fail(f"{where}.activation", f"{act} is for the output layer only")
-        W = layer["weights"]
-        if not isinstance(W, list) or not W:
-            raise r.fail(f"{where}.weights", f"expected a list of rows (one per neuron), found {_show(W)}")
-        weights = [r.numbers(row, f"{where}.weights[{j}]", nin) for j, row in enumerate(W)]
-        nout = len(weights)
-        biases = r.numbers(layer["biases"], f"{where}.biases", nout)
-        spec = LayerSpec(act, weights, biases)
-        if "neurons" in layer:
-            spec.neurons = r.names(layer["neurons"], f"{where}.neurons", nout)
-        if "bias_names" in layer:
-            spec.bias_names = r.names(layer["bias_names"], f"{where}.bias_names", nout)
-        if "weight_names" in layer:
-            rows = layer["weight_names"]
-            if not isinstance(rows, list) or len(rows) != nout:
-                raise r.fail(f"{where}.weight_names", f"expected {nout} rows of names, found {_show(rows)}")
-            spec.weight_names = [r.names(row, f"{where}.weight_names[{j}]", nin)
-                                 for j, row in enumerate(rows)]
-        layers.append(spec)
-        nin = nout
+        layers.append(_layer(r, layer, f"layers[{k}]", nin, last=k == len(raw) - 1))
+        nin = len(layers[-1].biases)
     return layers
+
+
+def _layer(r: _Reader, layer: Any, where: str, nin: int, last: bool) -> LayerSpec:
+    """One [[layers]] table, whose neurons read ``nin`` inputs."""
+    if not isinstance(layer, dict):
+        raise r.fail(where, f"expected a table, found {_show(layer)}")
+    r.fields(layer, where, LAYER_KEYS, LAYER_REQUIRED)
+    act = layer["activation"]
+    if not isinstance(act, str) or (act not in ACTIVATIONS and act not in LAYER_ACTIVATIONS):
+        valid = ", ".join([*ACTIVATIONS, *LAYER_ACTIVATIONS])
+        raise r.fail(f"{where}.activation", f"unknown activation {_show(act)}; expected one of {valid}")
+    if act in LAYER_ACTIVATIONS and not last:
+        raise r.fail(f"{where}.activation", f"{act} is for the output layer only")
+    W = layer["weights"]
+    if not isinstance(W, list) or not W:
+        raise r.fail(f"{where}.weights", f"expected a list of rows (one per neuron), found {_show(W)}")
+    weights = [r.numbers(row, f"{where}.weights[{j}]", nin) for j, row in enumerate(W)]
+    spec = LayerSpec(act, weights, r.numbers(layer["biases"], f"{where}.biases", len(weights)))
+    _layer_names(r, layer, where, spec, nin)
+    return spec
+
+
+def _layer_names(r: _Reader, layer: dict[str, Any], where: str, spec: LayerSpec, nin: int) -> None:
+    """The layer's optional names of neurons, weights and biases."""
+    nout = len(spec.biases)
+    if "neurons" in layer:
+        spec.neurons = r.names(layer["neurons"], f"{where}.neurons", nout)
+    if "bias_names" in layer:
+        spec.bias_names = r.names(layer["bias_names"], f"{where}.bias_names", nout)
+    if "weight_names" in layer:
+        rows = layer["weight_names"]
+        if not isinstance(rows, list) or len(rows) != nout:
+            raise r.fail(f"{where}.weight_names", f"expected {nout} rows of names, found {_show(rows)}")
+        spec.weight_names = [r.names(row, f"{where}.weight_names[{j}]", nin) for j, row in enumerate(rows)]
+
+
+def _target(r: _Reader, doc: dict[str, Any], loss: LossSpec, layers: list[LayerSpec]) -> list[float] | int:
+    """The true class, or one target per output, as the loss takes it."""
+    nout = len(layers[-1].biases)
+    if loss.target == "class":
+        if "targets" in doc:
+            raise r.fail("targets", f"{loss.name} takes the true class (class = k), not targets")
+        if "class" not in doc:
+            raise r.fail("class", f"missing: {loss.name} needs the index of the true class")
+        return r.whole(doc["class"], "class", 0, nout - 1, "a class index")
+    if "class" in doc:
+        takers = ", ".join(name for name, spec in LOSSES.items() if spec.target == "class")
+        raise r.fail("class", f"only {takers} takes a class; {loss.name} takes targets")
+    if "targets" not in doc:
+        raise r.fail("targets", f"missing: one target per output ({nout})")
+    targets = r.numbers(doc["targets"], "targets", nout)
+    if loss.one_output and nout != 1:
+        raise r.fail("loss", f"{loss.name} needs a network with one output, this one has {nout}")
+    for t in targets:
+        if not loss.target_check(t):
+            raise r.fail("targets", f"{loss.name} needs {loss.target_rule}, found {t}")
+    if loss.activations is not None and layers[-1].activation not in loss.activations:
+        raise r.fail("layers", f"{loss.name} needs {loss.activation_rule}, not {layers[-1].activation}")
+    return targets
 
 
 def _unique_names(r: _Reader, layers: list[LayerSpec], input_names: list[str] | None) -> None:
@@ -247,8 +281,8 @@ def _claims(r: _Reader, claims: Any, where: str) -> dict[str, str]:
             if isinstance(value, bool) or not math.isfinite(float(text)):
                 raise ValueError
         except ValueError:
-            field = f"{where}.{name}" if where else name
-            raise r.fail(field, f"expected a finite number, found {_show(value)}") from None
+            raise r.fail(f"{where}.{name}" if where else name,
+                         f"expected a finite number, found {_show(value)}") from None
         checked[name] = text.strip()
     return checked
 
@@ -272,12 +306,26 @@ def load_claims(path: str | Path) -> dict[str, str]:
     """A claims file: ``"∂E/∂w16" = "0.0025"`` lines, at the top level or under [claims] (so a
     network file's claims can be checked too)."""
     r = _Reader(str(path))
-    try:
-        doc = tomllib.loads(_read(path))
-    except tomllib.TOMLDecodeError as e:
-        raise r.fail("", f"not valid TOML ({e})") from None
+    doc = r.toml(_read(path))
     # Under [claims] (a network file's claims, the rest of it ignored), or at the top level.
     checked = _claims(r, doc.get("claims", doc), "claims" if "claims" in doc else "")
     if not checked:
         raise r.fail("", 'no claims; write lines such as "∂E/∂w16" = "0.0025"')
     return checked
+
+
+def examples() -> list[str]:
+    """The names of the built-in example networks (chainrule/examples/*.toml)."""
+    return sorted(f.name[:-5] for f in resources.files("chainrule").joinpath("examples").iterdir()
+                  if f.name.endswith(".toml"))
+
+
+def resolve(path: str | None) -> NetSpec:
+    """A network file, or a built-in example by name (default: the 2-3-3-1 network)."""
+    name = DEFAULT if path is None else path.removesuffix(".toml")
+    if path is None or (not Path(path).exists() and name in examples()):
+        text = resources.files("chainrule").joinpath("examples").joinpath(name + ".toml").read_text("utf-8")
+        return parse(text, f"<built-in example {name}>")
+    if not Path(path).exists():
+        raise NetFileError(path, "", f"no such file (built-in examples: {', '.join(examples())})")
+    return load(path)

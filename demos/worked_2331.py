@@ -10,7 +10,7 @@ Equivalent to ``chainrule walkthrough doc_2331 --out DIR``: the forward pass, th
 
 import sys
 
-from nn.cli import main
+from chainrule.cli import main
 
 if __name__ == "__main__":
     args = sys.argv[1:] or ["--out", "demo_output/worked_2331"]

@@ -1,8 +1,8 @@
-"""The ``chainrule`` command (nn/cli.py): the worked training step of a network file, its JSON and
-Markdown reports, and ``check`` grading hand-computed numbers.
+"""The ``chainrule`` command (chainrule/cli.py): the worked training step of a network file, its
+JSON and Markdown reports, and ``check`` grading hand-computed numbers.
 
-The default network is the 2-3-3-1 network of ../shared/seeds/002_* ("Deep Learning - The
-Mathematics Behind Neural Network - Part 2"); the numbers below are the ones that document prints.
+The default network is the 2-3-3-1 network of "Deep Learning - The Mathematics Behind Neural
+Network - Part 2" (docs/sources.md); the numbers below are the ones that document prints.
 """
 
 from __future__ import annotations
@@ -22,13 +22,25 @@ from pathlib import Path
 import pytest
 import tomllib
 
-import nn
-from nn import MLP, SGD, losses, netfile, walkthrough
-from nn.cli import _spec, main
+import chainrule
+from chainrule import netfile, walkthrough
+from chainrule.claims import check_claims
+from chainrule.cli import main
+from nn import MLP, SGD, losses
 
-EXAMPLES_DIR = Path(nn.__file__).parent / "examples"
+EXAMPLES_DIR = Path(chainrule.__file__).parent / "examples"
 EXAMPLE_NAMES = sorted(p.stem for p in EXAMPLES_DIR.glob("*.toml"))
-REPO = Path(nn.__file__).resolve().parent.parent
+REPO = Path(chainrule.__file__).resolve().parent.parent
+_spec = netfile.resolve
+
+
+def console_script() -> str:
+    """The installed ``chainrule`` script, beside this Python (the venv's bin need not be on PATH)."""
+    for folder in (Path(sys.executable).parent, *map(Path, os.get_exec_path())):
+        script = folder / ("chainrule.exe" if os.name == "nt" else "chainrule")
+        if script.is_file():
+            return str(script)
+    pytest.fail("no chainrule console script beside Python: pip install -e '.[test]' installs it")
 
 
 
@@ -96,7 +108,7 @@ def reference(spec: netfile.NetSpec, steps: int = 0) -> dict:
 # --- 1. the default walkthrough: the document's numbers -----------------------------------------
 
 
-@pytest.fixture(scope="module", params=["main()", "chainrule", "python3 -m nn"])
+@pytest.fixture(scope="module", params=["main()", "chainrule", "python3 -m chainrule"])
 def default_output(request, tmp_path_factory) -> str:
     """The default walkthrough's stdout, from main([]) in-process and from two subprocesses."""
     if request.param == "main()":
@@ -105,9 +117,9 @@ def default_output(request, tmp_path_factory) -> str:
             assert main([]) == 0
         return out.getvalue()
     cmd = (
-        [shutil.which("chainrule") or pytest.skip("no chainrule console script")]
+        [console_script()]
         if request.param == "chainrule"
-        else [sys.executable, "-m", "nn"]
+        else [sys.executable, "-m", "chainrule"]
     )
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | {"PYTHONIOENCODING": "utf-8"}
     proc = subprocess.run(
@@ -244,21 +256,22 @@ def test_json_equals_walkthrough_work(capsys, name):
     spec = w.spec
     assert doc["title"] == spec.title and doc["loss"] == spec.loss
     assert doc["inputs"] == spec.inputs and doc["learning_rate"] == spec.learning_rate
-    assert doc["forward"] == [
+    assert [{k: f[k] for k in ("neuron", "net", "out", "delta")} for f in doc["forward"]] == [
         {"neuron": n.name, "net": n.net, "out": n.out, "delta": n.delta} for row in w.neurons for n in row
     ]
     assert doc["E"] == w.E.data
-    assert doc["parameters"] == [
+    assert [{k: p[k] for k in ("name", "value", "grad", "new")} for p in doc["parameters"]] == [
         {"name": p.label, "value": p.data, "grad": p.grad, "new": new}
         for p, new in zip(w.params, w.new_values)
     ]
+    assert [p["derivation"]["total"] for p in doc["parameters"]] == [p.grad for p in w.params]
     assert doc["E_after"] == w.loss_after
     assert doc["history"] == w.history
     assert len(doc["history"]) == spec.steps
     if spec.claims:
         assert doc["claims"] == [
-            {"quantity": r.quantity, "claimed": r.claimed, "value": r.value, "right": r.right}
-            for r in walkthrough.check_claims(w, spec.claims)
+            {"quantity": r.quantity, "claimed": r.claimed, "value": r.value, "right": r.right, "why": r.why}
+            for r in check_claims(w, spec.claims)
         ]
     else:
         assert "claims" not in doc
@@ -622,7 +635,7 @@ def test_check_E_after_right_value(tmp_path, capsys):
 )
 def test_one_unit_in_the_last_place(quantity, claimed, right):
     w = walkthrough.work(_spec("doc_2331"))
-    (result,) = walkthrough.check_claims(w, {quantity: claimed})
+    (result,) = check_claims(w, {quantity: claimed})
     assert result.right is right, (result.value, claimed)
     assert result.value == w.value_of(quantity)
 
@@ -697,7 +710,7 @@ def test_bad_format_rejected(capsys):
 
 def test_steps_subprocess_rejects_negative():
     proc = subprocess.run(
-        [sys.executable, "-m", "nn", "--steps", "-1"],
+        [sys.executable, "-m", "chainrule", "--steps", "-1"],
         capture_output=True,
         encoding="utf-8",
         cwd=REPO,
@@ -710,7 +723,7 @@ def test_steps_subprocess_rejects_negative():
 @pytest.mark.parametrize(("claimed", "right"), [("0", False), ("0.1", True), ("0.14", True), ("0.2", False)])
 def test_a_zero_claim_means_zero(claimed, right):
     w = walkthrough.work(_spec("doc_2331"))
-    (result,) = walkthrough.check_claims(w, {"∂E/∂w17": claimed})  # 0.1408
+    (result,) = check_claims(w, {"∂E/∂w17": claimed})  # 0.1408
     assert result.right is right
 
 

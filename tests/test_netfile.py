@@ -1,4 +1,4 @@
-"""Network files and claims files (nn/netfile.py), through ``netfile.parse``/``load`` and through
+"""Network files and claims files (chainrule/netfile.py), through ``netfile.parse``/``load`` and through
 the ``chainrule`` command: every mistake is an exit code 2 and one message naming the file, the
 field and what was expected, never a traceback."""
 
@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 import tomllib
 
-import nn
-from nn import netfile
-from nn.cli import examples, main
+import chainrule
+from chainrule import netfile
+from chainrule.cli import main
+from chainrule.netfile import examples
 
-EXAMPLES_DIR = Path(nn.__file__).parent / "examples"
+EXAMPLES_DIR = Path(chainrule.__file__).parent / "examples"
 EXAMPLE_NAMES = sorted(p.stem for p in EXAMPLES_DIR.glob("*.toml"))
 
 # A small valid 2-2-1 network; each bad file below is this text with one mistake.
@@ -492,7 +493,7 @@ BAD_TARGETS = {
 }
 
 
-# At HEAD (before a concurrent fix to nn/netfile.py) these ended in a ValueError traceback from
+# At HEAD (before a concurrent fix to chainrule/netfile.py) these ended in a ValueError traceback from
 # nn.losses inside walkthrough.work instead of a file error.
 @pytest.mark.parametrize("text, expectation", list(BAD_TARGETS.values()), ids=list(BAD_TARGETS))
 def test_target_the_loss_cannot_take_is_a_file_error(tmp_path, capsys, text, expectation):

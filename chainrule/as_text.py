@@ -1,0 +1,104 @@
+"""The report as terminal text, sections numbered as a student works them (ANSI colour optional)."""
+
+from __future__ import annotations
+
+from autograd.notation import number
+
+from .claims import ClaimResult
+from .report import NeuronForward, Report
+
+
+def signed(x: float) -> str:
+    """A factor as the documents write it: negative numbers in parentheses."""
+    return f"({number(x)})" if x < 0 else number(x)
+
+
+def plus(terms: list[str]) -> str:
+    """Terms joined by + and −: "0.1·0.23 + 0.4·0.55 − 0.4"."""
+    text = terms[0]
+    for t in terms[1:]:
+        text += f" − {t[1:]}" if t.startswith("-") else f" + {t}"
+    return text
+
+
+def net_formula(n: NeuronForward) -> str:
+    """net_n3 = w1·x1 + w4·x2 + b1 = 0.1·0.23 + 0.4·0.55 + 0.1 = 0.343"""
+    names = [f"{w.name}·{x.name}" for w, x in n.products] + [n.bias.name]
+    numbers = [f"{signed(w.value)}·{signed(x.value)}" for w, x in n.products] + [number(n.bias.value)]
+    return f"{n.net_label} = {' + '.join(names)} = {plus(numbers)} = {number(n.net)}"
+
+
+def claims_table(results: tuple[ClaimResult, ...], mark: tuple[str, str]) -> list[str]:
+    """quantity, claimed, chainrule's value and the verdict, in aligned columns."""
+    cells = [(r.quantity, r.claimed, "—" if r.value is None else f"{r.value:.8g}") for r in results]
+    w = [max(len(c[i]) for c in [("quantity", "claimed", "chainrule"), *cells]) for i in range(3)]
+    rows = [f"{'quantity':<{w[0]}}  {'claimed':>{w[1]}}  {'chainrule':>{w[2]}}"]
+    for r, (q, claimed, got) in zip(results, cells):
+        verdict = mark[0] if r.right else f"{mark[1]} wrong" + (f" ({r.why})" if r.value is None else "")
+        rows.append(f"{q:<{w[0]}}  {claimed:>{w[1]}}  {got:>{w[2]}}   {verdict}")
+    return rows
+
+
+def agreement(results: tuple[ClaimResult, ...]) -> str:
+    wrong = [r.quantity for r in results if not r.right]
+    summary = f"{len(results) - len(wrong)} of {len(results)} agree"
+    return summary + (f"; wrong: {', '.join(wrong)}" if wrong else "")
+
+
+def text(report: Report, color: bool = False) -> str:
+    """The worked example as terminal text (ANSI colour when ``color``)."""
+    def bold(s: str) -> str:
+        return f"\033[1m{s}\033[0m" if color else s
+
+    sections = [_network(report), _forward(report), _error(report), _backprop(report),
+                _descent(report), _after(report)]
+    titles = ["1. The network", "2. Forward pass", "3. Error", "4. Backpropagation",
+              f"5. Gradient descent, learning rate {number(report.learning_rate)}", "6. After the step"]
+    if report.claims is not None:
+        marks = ("\033[32m✓\033[0m", "\033[31m✗\033[0m") if color else ("✓", "✗")
+        sections.append([*claims_table(report.claims, marks), agreement(report.claims)])
+        titles.append("7. The document's numbers")
+    out = [bold(report.title)] + ([f"source: {report.source}"] if report.source else [])
+    for title, lines in zip(titles, sections):
+        out += ["", bold(title), *lines]
+    return "\n".join(out)
+
+
+def _network(report: Report) -> list[str]:
+    lines = ["inputs: " + ", ".join(f"{x.name} = {number(x.value)}" for x in report.inputs)]
+    for layer in report.layers:
+        params = ", ".join(f"{p.name} = {number(p.value)}" for p in layer.parameters)
+        count = f"{layer.n_neurons} neuron" + ("s" if layer.n_neurons > 1 else "")
+        lines.append(f"layer {layer.index} ({layer.activation}, {count}): {params}")
+    return lines
+
+
+def _forward(report: Report) -> list[str]:
+    lines = []
+    for n in report.forward:
+        act = n.activation if n.activation != "linear" else "identity"
+        lines += [net_formula(n), f"    out = {act}(net) = {number(n.out)}"]
+    return lines
+
+
+def _error(report: Report) -> list[str]:
+    return [report.loss_formula, f"E = {number(report.E)}"]
+
+
+def _backprop(report: Report) -> list[str]:
+    lines = ["δ = ∂E/∂net for each neuron:"]
+    lines += [f"    δ_{n.neuron} = {number(n.delta)}" for n in report.forward]
+    for g in report.gradients:
+        lines += ["", str(g.explanation)]
+    return lines
+
+
+def _descent(report: Report) -> list[str]:
+    return [str(report.update_table())]
+
+
+def _after(report: Report) -> list[str]:
+    lines = [f"E = {number(report.E)} → {number(report.E_after)}  ({report.change_note})"]
+    if report.history:
+        lines.append("further steps: " + ", ".join(number(e) for e in report.history))
+    return lines
