@@ -1,4 +1,5 @@
-"""The 2-3-3-1 network of the seed document ../shared/seeds/002_*, shared by the tests."""
+"""The 2-3-3-1 network of "Deep Learning - The Mathematics Behind Neural Network - Part 2"
+(docs/sources.md), shared by the tests."""
 
 from __future__ import annotations
 

@@ -1,8 +1,11 @@
 """The seed documents' networks, rebuilt with ``nn`` and checked number by number.
 
-../shared/seeds/002_*: a 2-3-3-1 network (ReLU, ReLU, sigmoid) worked by hand, with updates;
-000_*: a 2-2-2 network (ReLU hidden, sigmoid outputs), derivatives by hand;
-003_*: dense layers, softmax and sparse categorical cross-entropy, the chain rule in matrix form.
+Their titles and the numbers they print are in docs/sources.md:
+"Deep Learning - The Mathematics Behind Neural Network - Part 2": a 2-3-3-1 network (ReLU,
+ReLU, sigmoid) worked by hand, with updates; "Mathematics Fun!!! in Neural Network": a 2-2-2
+network (ReLU hidden, sigmoid outputs), derivatives by hand; "Mathematical Comprehension of
+Neural Networks": dense layers, softmax and sparse categorical cross-entropy, the chain rule in
+matrix form.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """autograd.explain: every partial derivative written out as the chain rule, with numbers.
 
-The 2-3-3-1 network of ../shared/seeds/002_* (built as in test_documents) is the worked
+The 2-3-3-1 network of "Deep Learning - The Mathematics Behind Neural Network - Part 2"
+(docs/sources.md; built as in test_documents) is the worked
 example: its derivations must read as the document's, and every total must be exactly the
 gradient ``backward`` computed. Random expression graphs check the same on any shape.
 """

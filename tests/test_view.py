@@ -1,6 +1,7 @@
 """nn.view.draw_network: an MLP drawn as the documents draw it, with every number on it.
 
-The 2-3-3-1 network of ../shared/seeds/002_*: neurons are ``n<layer>_<j>`` in the DOT source,
+The 2-3-3-1 network of "Deep Learning - The Mathematics Behind Neural Network - Part 2"
+(docs/sources.md): neurons are ``n<layer>_<j>`` in the DOT source,
 inputs ``in<i>``, and the label of the weight from i to neuron ``n<k>_<j>`` is the plaintext
 node ``n<k>_<j>_w<i>``. The red paths are checked against ``PathSet``: a neuron is red when
 its net input lies on a path from E down to the highlighted parameter.
