@@ -28,7 +28,18 @@ RANKDIRS = ("LR", "TB", "RL", "BT")
 HIGHLIGHT = "#d62728"
 
 
+def _color(hot: bool) -> str:
+    """Red for what lies on a highlighted path, black for the rest."""
+    return HIGHLIGHT if hot else "black"
+
+
+def _penwidth(hot: bool) -> str:
+    """Highlighted boxes and edges are drawn thicker, to stand out in print too."""
+    return "2" if hot else "1"
+
+
 def _value_label(v: Value, digits: int, delta: float | None, out: str) -> str:
+    """A Value's box as an HTML table: label, data, grad and, on a highlighted path, ∂out/∂v."""
     rows = []
     if v.label:
         rows.append(f"<b>{html.escape(v.label)}</b>")
@@ -39,6 +50,80 @@ def _value_label(v: Value, digits: int, delta: float | None, out: str) -> str:
         rows.append(f'<font color="{HIGHLIGHT}">{text}</font>')
     cells = "".join(f"<tr><td>{r}</td></tr>" for r in rows)
     return f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{cells}</table>>'
+
+
+def _check_arguments(output: object, highlight: object, rankdir: str, digits: int, max_nodes: int) -> None:
+    """Refuse bad arguments before walking the graph, with messages that name the argument."""
+    if not isinstance(output, Value):
+        raise TypeError(f"draw: output must be a Value, not {type(output).__name__}")
+    if highlight is not None and not isinstance(highlight, Value):
+        raise TypeError(f"draw: highlight must be a Value, not {type(highlight).__name__}")
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"draw: rankdir must be one of {', '.join(RANKDIRS)}, not {rankdir!r}")
+    check_digits(digits, "draw")
+    whole(max_nodes, "draw: max_nodes", 1)
+
+
+def _node_ids(output: Value, order: list[Value]) -> dict[Value, str]:
+    """A DOT id for every Value in the picture, leaves and ops alike, numbered inputs first."""
+    ids: dict[Value, str] = {}
+    for node in order:
+        for x in inputs(node):
+            ids.setdefault(x, f"v{len(ids)}")
+    for node in order or [output]:  # a leaf output has no op, so no inputs named it
+        ids.setdefault(node, f"v{len(ids)}")
+    return ids
+
+
+def _check_size(n_values: int, max_nodes: int) -> None:
+    """Refuse a picture too big to read, pointing to the alternatives."""
+    if n_values > max_nodes:
+        raise ValueError(
+            f"draw: the graph has {n_values} values, more than max_nodes={max_nodes}; a picture "
+            "that size is unreadable. Draw a smaller expression, pass a larger max_nodes, or "
+            "draw a network with nn.view.draw_network"
+        )
+
+
+def _highlighted(output: Value, highlight: Value | None) -> tuple[set[Value], dict[Value, float]]:
+    """(the Values on a path from output down to highlight, ∂output/∂value for each): none without one."""
+    if highlight is None:
+        return set(), {}
+    paths = PathSet(output, highlight)
+    return paths.nodes, paths.delta
+
+
+def _add_value(g: graphviz.Digraph, name: str, v: Value, hot: bool, delta: float | None, digits: int,
+               out: str) -> None:
+    """A Value's box, in red with ∂out/∂v when it lies on a highlighted path."""
+    label = _value_label(v, digits, delta if hot else None, out)
+    g.node(name, label, shape="box", style="rounded", color=_color(hot), penwidth=_penwidth(hot))
+
+
+def _add_op(g: graphviz.Digraph, node: Value, ids: dict[Value, str], hot: bool, on_path: set[Value],
+            digits: int) -> str:
+    """An op's ellipse, its edge to its result and, on each input edge, the local derivative.
+
+    Returns the ellipse's id. An input edge is red when the op is and the input is on a path.
+    """
+    op_id = ids[node] + "_op"
+    color = _color(hot)
+    g.node(op_id, node.op, shape="ellipse", color=color, fontcolor=color)
+    g.edge(op_id, ids[node], color=color)
+    for x, d in zip(inputs(node), local_grads(node)):
+        edge_hot = hot and x in on_path
+        edge_color = _color(edge_hot)
+        g.edge(ids[x], op_id, label=number(d, digits), color=edge_color, fontcolor=edge_color,
+               penwidth=_penwidth(edge_hot))
+    return op_id
+
+
+def _add_constants(g: graphviz.Digraph, node: Value, op_id: str, digits: int) -> None:
+    """An op's plain-number operands (the 2 in x * 2), small and grey: they get no gradient."""
+    for k, c in enumerate(constants(node)):
+        const_id = f"{op_id}_c{k}"
+        g.node(const_id, number(c, digits), shape="plaintext", fontcolor="grey40")
+        g.edge(const_id, op_id, color="grey60", arrowsize="0.5")
 
 
 def draw(
@@ -57,55 +142,21 @@ def draw(
     ``max_nodes`` Values is refused with a ValueError: such a picture is unreadable (draw a
     smaller expression, or a network with ``nn.view``).
     """
-    if not isinstance(output, Value):
-        raise TypeError(f"draw: output must be a Value, not {type(output).__name__}")
-    if highlight is not None and not isinstance(highlight, Value):
-        raise TypeError(f"draw: highlight must be a Value, not {type(highlight).__name__}")
-    if rankdir not in RANKDIRS:
-        raise ValueError(f"draw: rankdir must be one of {', '.join(RANKDIRS)}, not {rankdir!r}")
-    check_digits(digits, "draw")
-    whole(max_nodes, "draw: max_nodes", 1)
+    _check_arguments(output, highlight, rankdir, digits, max_nodes)
     order = topological_order(output)
-    values: dict[Value, str] = {}
-    for node in order:
-        for x in inputs(node):
-            values.setdefault(x, f"v{len(values)}")
-    for node in order or [output]:
-        values.setdefault(node, f"v{len(values)}")
-    if len(values) > max_nodes:
-        raise ValueError(
-            f"draw: the graph has {len(values)} values, more than max_nodes={max_nodes}; a picture "
-            "that size is unreadable. Draw a smaller expression, pass a larger max_nodes, or "
-            "draw a network with nn.view.draw_network"
-        )
-    on_path: set[Value] = set()
-    delta: dict[Value, float] = {}
-    if highlight is not None:
-        paths = PathSet(output, highlight)
-        on_path, delta = paths.nodes, paths.delta
+    ids = _node_ids(output, order)
+    _check_size(len(ids), max_nodes)
+    on_path, delta = _highlighted(output, highlight)
 
     g = graphviz.Digraph("chainrule", graph_attr={"rankdir": rankdir, "fontname": "Helvetica"},
                          node_attr={"fontname": "Helvetica", "fontsize": "11"},
                          edge_attr={"fontname": "Helvetica", "fontsize": "10"})
-    for v, name in values.items():
-        hot = v in on_path
-        label = _value_label(v, digits, delta.get(v) if hot else None, output.label or "out")
-        g.node(name, label, shape="box", style="rounded", color=HIGHLIGHT if hot else "black",
-               penwidth="2" if hot else "1")
+    out = output.label or "out"
+    for v, name in ids.items():
+        _add_value(g, name, v, v in on_path, delta.get(v), digits, out)
     for node in order:
-        op_id = values[node] + "_op"
         hot = node in on_path and node is not highlight  # the target's own op lies below it
-        color = HIGHLIGHT if hot else "black"
-        g.node(op_id, node.op, shape="ellipse", color=color, fontcolor=color)
-        g.edge(op_id, values[node], color=color)
-        for x, d in zip(inputs(node), local_grads(node)):
-            edge_hot = hot and x in on_path
-            edge_color = HIGHLIGHT if edge_hot else "black"
-            g.edge(values[x], op_id, label=number(d, digits), color=edge_color, fontcolor=edge_color,
-                   penwidth="2" if edge_hot else "1")
+        op_id = _add_op(g, node, ids, hot, on_path, digits)
         if show_constants:
-            for k, c in enumerate(constants(node)):
-                const_id = f"{op_id}_c{k}"
-                g.node(const_id, number(c, digits), shape="plaintext", fontcolor="grey40")
-                g.edge(const_id, op_id, color="grey60", arrowsize="0.5")
+            _add_constants(g, node, op_id, digits)
     return g

@@ -16,6 +16,8 @@ from .graph import inputs, local_grads, topological_order
 if TYPE_CHECKING:
     from .value import Value
 
+    Edges = dict[Value, list[tuple[Value, float]]]  # {node: [(input, local derivative), ...]}
+
 
 class PathSet:
     """The paths from ``output`` down to ``wrt``: how many, which edges, and ∂output/∂node.
@@ -30,27 +32,13 @@ class PathSet:
     def __init__(self, output: Value, wrt: Value) -> None:
         self.output, self.wrt = output, wrt
         order = topological_order(output)
-        self.edges: dict[Value, list[tuple[Value, float]]] = {}
-        counts: dict[Value, int] = {wrt: 1}
-        for node in order:  # inputs before users
-            op = node._op
-            if node is wrt or op is None or op.blocks:  # a held-constant node passes no path on
-                continue
-            edges = [(x, d) for x, d in zip(inputs(node), local_grads(node)) if x in counts]
-            if edges:
-                self.edges[node] = edges
-                counts[node] = sum(counts[x] for x, _ in edges)
+        edges, counts = _edges_to(wrt, order)
         self.n_paths = counts.get(output, 0)
-        self.delta: dict[Value, float] = {output: 1.0}
-        for node in reversed(order):
-            g = self.delta.get(node)
-            if g is not None and node in self.edges:
-                for x, d in self.edges[node]:
-                    self.delta[x] = self.delta.get(x, 0.0) + g * d
+        self.delta = _deltas(output, order, edges)
         self.total = self.delta.get(wrt, 0.0) if self.n_paths else 0.0
         # Keep only what the output reaches: a node that leads to wrt but hangs below the
         # output only through a held-constant shift is on no path.
-        self.edges = {n: e for n, e in self.edges.items() if n in self.delta}
+        self.edges: Edges = {n: e for n, e in edges.items() if n in self.delta}
         self.order = [n for n in order if n in self.edges]
 
     @property
@@ -90,6 +78,36 @@ class PathSet:
             else:
                 through[node] = total
         return found
+
+
+def _edges_to(wrt: Value, order: list[Value]) -> tuple[Edges, dict[Value, int]]:
+    """({node: its input edges that lead to wrt}, {node: how many paths lead from it to wrt}).
+
+    One sweep, inputs before users: a node's path count is the sum of its inputs', so the
+    paths are counted without listing them.
+    """
+    edges: Edges = {}
+    counts: dict[Value, int] = {wrt: 1}
+    for node in order:  # inputs before users
+        op = node._op
+        if node is wrt or op is None or op.blocks:  # a held-constant node passes no path on
+            continue
+        through = [(x, d) for x, d in zip(inputs(node), local_grads(node)) if x in counts]
+        if through:
+            edges[node] = through
+            counts[node] = sum(counts[x] for x, _ in through)
+    return edges, counts
+
+
+def _deltas(output: Value, order: list[Value], edges: Edges) -> dict[Value, float]:
+    """∂output/∂node along ``edges``, by ``backward``'s own reverse sweep: same order, same sums."""
+    delta: dict[Value, float] = {output: 1.0}
+    for node in reversed(order):
+        g = delta.get(node)
+        if g is not None and node in edges:
+            for x, d in edges[node]:
+                delta[x] = delta.get(x, 0.0) + g * d
+    return delta
 
 
 def dag_paths(

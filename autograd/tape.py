@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -64,17 +64,13 @@ class Tape:
         self._record(out)
 
     def _record(self, out: Value) -> None:
+        """Lay out out's graph as slots and op codes, in the form the generated loops read."""
         order, leaves = walk(out)
-        in_inputs = {id(x) for x in self.inputs}
-        # The parameters in the order the tape's nodes first read them.
-        first_use = {id(x): None for node in order for x in inputs(node) if x._op is None}
-        first_use.update({id(v): None for v in leaves})  # fn may return a leaf itself
-        by_id = {id(v): v for v in leaves}
-        self.params = [by_id[k] for k in first_use if k not in in_inputs]
+        self.params = _parameters(order, leaves, self.inputs)
         slot = {id(v): k for k, v in enumerate([*self.inputs, *self.params])}
+        nodes = [(node, op) for node in order if (op := node._op) is not None]
         # An NARY node's plain-number operands get slots of their own, after the parameters,
         # so that every NARY node gathers its operands with one C-level itemgetter.
-        nodes = [(node, op) for node in order if (op := node._op) is not None]
         self.constants = [x for node, op in nodes if op.kind == NARY for x in node._a if type(x) is float]
         self.first = len(slot) + len(self.constants)
         next_constant = iter(range(len(slot), self.first))
@@ -83,14 +79,9 @@ class Tape:
         B: list[Any] = []  # second operand slot, or the constant, or None
         for i, (node, op) in enumerate(nodes):
             code.append(op)
-            if op.kind == NARY:
-                slots = tuple(next(next_constant) if type(x) is float else slot[id(x)] for x in node._a)
-                gather = itemgetter(*slots) if len(slots) > 1 else (lambda v, k=slots[0]: (v[k],))
-                A.append((gather, slots))
-                B.append(None)
-            else:
-                A.append(slot[id(node._a)])
-                B.append(slot[id(node._b)] if op.kind == BINARY else node._b)
+            a, b = _operand_entries(node, op, slot, next_constant)
+            A.append(a)
+            B.append(b)
             slot[id(node)] = self.first + i
         self.code, self.A, self.B = code, A, B
         self.output_slot = slot[id(out)]
@@ -139,20 +130,19 @@ class Tape:
     def _verify(self, xs: list[float]) -> None:
         """Trace fn again at these inputs and compare the graphs' shapes."""
         again = Tape(self.fn, xs)
-        # Parameters must be the same Values, except leaves fn makes afresh at each call
-        # (a constant wrapped in a Value): those must hold the same number under the same label.
-        same = (again.code == self.code and again.B == self.B and again.constants == self.constants
-                and [a[1] if type(a) is tuple else a for a in again.A]
-                == [a[1] if type(a) is tuple else a for a in self.A]
-                and len(again.params) == len(self.params)
-                and all(a is b or (a._data == b._data and a._label == b._label and not b._grad)
-                        for a, b in zip(again.params, self.params)))
-        if not same:
+        if not self._same_graph(again):
             raise TapeMismatch(
                 f"tape: fn built a different graph at inputs {xs} ({len(again)} nodes, "
                 f"{dict(again.op_counts())}) than when traced ({len(self)} nodes): it branches "
                 "on values; trace again for these inputs, or use the eager engine"
             )
+
+    def _same_graph(self, again: Tape) -> bool:
+        """Whether a fresh trace recorded the same ops, on the same slots, of the same parameters."""
+        return (again.code == self.code and again.B == self.B and again.constants == self.constants
+                and _slots_only(again.A) == _slots_only(self.A)
+                and len(again.params) == len(self.params)
+                and all(map(_same_parameter, again.params, self.params)))
 
     def _slot_names(self) -> list[str]:
         names = [f"x{i}" for i in range(len(self.inputs))]
@@ -197,6 +187,51 @@ class Tape:
                 lines.append(f"g_{names[t]} += g_{v} * {parenthesized(_substitute(d, local))}")
         lines += more
         return "\n".join(lines)
+
+
+def _parameters(order: list[Value], leaves: list[Value], xs: list[Value]) -> list[Value]:
+    """The leaves other than the inputs ``xs``, in the order the tape's nodes first read them."""
+    in_inputs = {id(x) for x in xs}
+    first_use = {id(x): None for node in order for x in inputs(node) if x._op is None}
+    first_use.update({id(v): None for v in leaves})  # fn may return a leaf itself
+    by_id = {id(v): v for v in leaves}
+    return [by_id[k] for k in first_use if k not in in_inputs]
+
+
+def _operand_entries(
+    node: Value, op: Op, slot: dict[int, int], next_constant: Iterator[int]
+) -> tuple[Any, Any]:
+    """A node's (A, B) entries: its operands' slots, or for NARY (gather, slots) and None."""
+    if op.kind == NARY:
+        slots = tuple(next(next_constant) if type(x) is float else slot[id(x)] for x in node._a)
+        return (_gather(slots), slots), None
+    return slot[id(node._a)], (slot[id(node._b)] if op.kind == BINARY else node._b)
+
+
+def _gather(slots: tuple[int, ...]) -> Callable[[list[float]], tuple[float, ...]]:
+    """A fast reader of these slots as a tuple (itemgetter of a single slot returns no tuple)."""
+    if len(slots) > 1:
+        return itemgetter(*slots)
+
+    def read_one(v: list[float], k: int = slots[0]) -> tuple[float, ...]:
+        return (v[k],)
+
+    return read_one
+
+
+def _slots_only(A: list[Any]) -> list[Any]:
+    """The A column without the NARY gather functions, which differ between traces."""
+    return [a[1] if type(a) is tuple else a for a in A]
+
+
+def _same_parameter(again: Value, traced: Value) -> bool:
+    """Whether a retrace's leaf stands for the traced one.
+
+    Parameters must be the same Values, except leaves fn makes afresh at each call (a
+    constant wrapped in a Value): those must hold the same number under the same label.
+    """
+    return again is traced or (again._data == traced._data and again._label == traced._label
+                               and not traced._grad)
 
 
 def _substitute(expr: str, names: dict[str, str]) -> str:
