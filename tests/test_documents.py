@@ -233,6 +233,7 @@ def test_003_layer_identities_hold():
 # --- training works ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_moons_mlp_reaches_full_training_accuracy():
     """micrograd's demo: MLP(2, [16, 16, 1]), hinge + 1e-4·L2, SGD with a decaying rate."""
     X, y01 = data.moons(100, noise=0.1, seed=1)
@@ -249,6 +250,7 @@ def test_two_moons_mlp_reaches_full_training_accuracy():
     assert accuracy == 1.0
 
 
+@pytest.mark.slow
 def test_spiral_softmax_classifier_learns_well_above_chance():
     X, y = data.spirals(30, classes=3, noise=0.1, seed=0)
     net = MLP(2, [12, 12, 3], activations=["relu", "relu", "linear"], seed=0)
