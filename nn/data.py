@@ -5,15 +5,18 @@ from __future__ import annotations
 import math
 import random
 
+from autograd.validate import positive, whole
+
 
 def moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[list[list[float]], list[int]]:
     """Two interleaving half circles, as scikit-learn's ``make_moons``: points and 0/1 labels.
 
     The first ``n - n // 2`` points are the upper moon (label 0), the rest the lower one
     (label 1); each coordinate gets Gaussian noise of standard deviation ``noise``.
-    The same ``seed`` gives the same points on every machine.
+    The same ``seed`` gives the same points on every machine. Counts are whole numbers and
+    ``noise`` a real number (NumPy scalars and Fraction too; never bool).
     """
-    _check(n, 2, noise, "moons")
+    n, noise = _checked(n, 2, noise, "moons")
     rng = random.Random(seed)
     n_upper = n - n // 2
     points: list[list[float]] = []
@@ -35,9 +38,8 @@ def spirals(
     Arm k's i-th point is at radius r = i/(n−1) and angle 4r + 2πk/classes (plus Gaussian
     noise of standard deviation ``noise`` on the angle), so no straight line separates them.
     """
-    _check(n_per_class, 2, noise, "spirals")
-    if isinstance(classes, bool) or not isinstance(classes, int) or classes < 2:
-        raise ValueError(f"spirals: classes must be an int >= 2, not {classes!r}")
+    n_per_class, noise = _checked(n_per_class, 2, noise, "spirals")
+    classes = whole(classes, "spirals: classes", least=2)
     rng = random.Random(seed)
     points: list[list[float]] = []
     labels: list[int] = []
@@ -50,8 +52,7 @@ def spirals(
     return points, labels
 
 
-def _check(n: object, least: int, noise: object, where: str) -> None:
-    if isinstance(n, bool) or not isinstance(n, int) or n < least:
-        raise ValueError(f"{where}: the number of points must be an int >= {least}, not {n!r}")
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < math.inf:
-        raise ValueError(f"{where}: noise must be a finite number >= 0, not {noise!r}")
+def _checked(n: object, least: int, noise: object, where: str) -> tuple[int, float]:
+    """The count as an int and the noise as a float, so NumPy or Fraction arguments give plain lists."""
+    count = whole(n, f"{where}: the number of points", least=least)
+    return count, positive(noise, f"{where}: noise", allow_zero=True)

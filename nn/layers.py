@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeGuard
 
 from autograd import Value, dot
-from autograd.validate import finite
+from autograd.validate import finite, whole
 
 from .functional import softmax
 from .module import Module
@@ -36,12 +37,6 @@ def _check_activation(name: object, where: str) -> str:
     return name
 
 
-def _check_count(n: object, what: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{what} must be a positive int, not {n!r}")
-    return n
-
-
 class Neuron(Module):
     """out = activation(Σᵢ wᵢ·xᵢ + b), with the net input as one graph node."""
 
@@ -55,7 +50,7 @@ class Neuron(Module):
         index: tuple[int, int] = (0, 0),
         nout: int = 1,
     ) -> None:
-        nin = _check_count(nin, "Neuron: nin")
+        nin = whole(nin, "Neuron: nin", least=1)
         self.activation = _check_activation(activation, "Neuron")
         if activation in LAYER_ACTIVATIONS:
             raise ValueError(f"Neuron: {activation!r} acts on a whole layer; use it on a Layer")
@@ -122,7 +117,7 @@ class Layer(Module):
         rng: random.Random | None = None,
         index: int = 0,
     ) -> None:
-        nout = _check_count(nout, "Layer: nout")
+        nout = whole(nout, "Layer: nout", least=1)
         self.activation = _check_activation(activation, "Layer")
         if init not in INITS:
             raise ValueError(f"Layer: unknown init {init!r}; choose one of {', '.join(INITS)}")
@@ -164,7 +159,7 @@ class MLP(Module):
         seed: int | None = None,
         init: str = "uniform",
     ) -> None:
-        nin = _check_count(nin, "MLP: nin")
+        nin = whole(nin, "MLP: nin", least=1)
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
             raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, not {nouts!r}")
         if activations is None:
@@ -190,7 +185,7 @@ class MLP(Module):
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
         """Forward pass; ``x`` is a list of numbers or Values of length ``nin``."""
-        if isinstance(x, (Value, int, float, str, bytes)) or not isinstance(x, Sequence):
+        if isinstance(x, (Value, str, bytes)) or not isinstance(x, Sequence):  # a number is no Sequence
             raise TypeError(f"MLP: the input must be a list of {self.nin} numbers, not {x!r}")
         if len(x) != self.nin:
             raise ValueError(f"MLP: expected {self.nin} inputs, got {len(x)}")
@@ -209,37 +204,10 @@ class MLP(Module):
         """The network with exactly these numbers: ``weights[l][j][i]`` is the weight from input
         i to neuron j of layer l, ``biases[l][j]`` its bias; so a textbook network can be typed in.
         """
-        if not _is_list(weights) or not _is_list(biases):
-            raise ValueError("from_weights: weights and biases must be lists, one entry per layer "
-                             f"(weights[l][j][i], biases[l][j]), not {type(weights).__name__} and "
-                             f"{type(biases).__name__}")
-        if len(weights) != len(biases) or not weights:
-            raise ValueError(f"from_weights: {len(weights)} weight matrices but {len(biases)} bias "
-                             "vectors; give one of each per layer")
-        for k, (W, B) in enumerate(zip(weights, biases)):
-            if not _is_list(W) or not W or not all(_is_list(row) and row for row in W):
-                raise ValueError(f"from_weights: weights[{k}] must be a non-empty list of rows "
-                                 "(weights[l][j][i] is the weight from input i to neuron j of layer l)")
-            if not _is_list(B):
-                raise ValueError(f"from_weights: biases[{k}] must be a list of numbers, one per neuron")
-        nouts = [len(w) for w in weights]
-        nin = len(weights[0][0]) if weights[0] else 0
-        model = cls(nin, nouts, activations)
+        _check_weight_lists(weights, biases)
+        model = cls(len(weights[0][0]), [len(W) for W in weights], activations)
         for k, (layer, W, B) in enumerate(zip(model.layers, weights, biases)):
-            rows_expected = len(layer.neurons)
-            cols_expected = len(layer.neurons[0].w)
-            if len(B) != rows_expected:
-                raise ValueError(f"from_weights: biases[{k}] has {len(B)} entries; layer {k} has "
-                                 f"{rows_expected} neurons")
-            for j, (neuron, row) in enumerate(zip(layer.neurons, W)):
-                if len(row) != cols_expected:
-                    raise ValueError(
-                        f"from_weights: weights[{k}][{j}] has {len(row)} entries; layer {k} has "
-                        f"{cols_expected} inputs (weights[l][j][i] is input i to neuron j)"
-                    )
-                for i, (w, value) in enumerate(zip(neuron.w, row)):
-                    w.data = _number(value, f"weights[{k}][{j}][{i}]")
-                neuron.b.data = _number(B[j], f"biases[{k}][{j}]")
+            _set_layer(layer, k, W, B)
         return model
 
     def rename(self, names: Mapping[str, str]) -> None:
@@ -282,9 +250,48 @@ class MLP(Module):
                f"{[layer.activation for layer in self.layers]})"
 
 
-def _is_list(x: object) -> bool:
+def _check_weight_lists(weights: Sequence[object], biases: Sequence[object]) -> None:
+    """Refuse what is not nested lists before building a network, so errors name an index."""
+    if not _is_list(weights) or not _is_list(biases):
+        raise ValueError("from_weights: weights and biases must be lists, one entry per layer "
+                         f"(weights[l][j][i], biases[l][j]), not {type(weights).__name__} and "
+                         f"{type(biases).__name__}")
+    if len(weights) != len(biases) or not weights:
+        raise ValueError(f"from_weights: {len(weights)} weight matrices but {len(biases)} bias "
+                         "vectors; give one of each per layer")
+    for k, (W, B) in enumerate(zip(weights, biases)):
+        _check_layer_lists(k, W, B)
+
+
+def _check_layer_lists(k: int, W: object, B: object) -> None:
+    """Layer k's weights must be a non-empty list of non-empty rows, its biases a list."""
+    if not _is_list(W) or not W or not all(_is_list(row) and row for row in W):
+        raise ValueError(f"from_weights: weights[{k}] must be a non-empty list of rows "
+                         "(weights[l][j][i] is the weight from input i to neuron j of layer l)")
+    if not _is_list(B):
+        raise ValueError(f"from_weights: biases[{k}] must be a list of numbers, one per neuron")
+
+
+def _set_layer(layer: Layer, k: int, W: Sequence[Sequence[object]], B: Sequence[object]) -> None:
+    """Copy layer k's typed-in numbers, checking each row's length against the built layer."""
+    cols = len(layer.neurons[0].w)
+    if len(B) != len(layer.neurons):
+        raise ValueError(f"from_weights: biases[{k}] has {len(B)} entries; layer {k} has "
+                         f"{len(layer.neurons)} neurons")
+    for j, (neuron, row) in enumerate(zip(layer.neurons, W)):
+        if len(row) != cols:
+            raise ValueError(f"from_weights: weights[{k}][{j}] has {len(row)} entries; layer {k} has "
+                             f"{cols} inputs (weights[l][j][i] is input i to neuron j)")
+        for i, (w, value) in enumerate(zip(neuron.w, row)):
+            w.data = _number(value, f"weights[{k}][{j}][{i}]")
+        neuron.b.data = _number(B[j], f"biases[{k}][{j}]")
+
+
+def _is_list(x: object) -> TypeGuard[Sequence[Any]]:
+    """A sequence of entries; a str is a sequence too but never a list of numbers."""
     return isinstance(x, Sequence) and not isinstance(x, (str, bytes))
 
 
 def _number(x: object, where: str) -> float:
+    """A typed-in weight: any finite real number, the error naming its index."""
     return finite(x, f"from_weights: {where}")

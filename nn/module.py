@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from autograd import Value
+from autograd.validate import real
 
 FORMAT = "chainrule.state_dict"
 
@@ -56,37 +58,29 @@ class Module:
     def load_state_dict(self, state: Mapping[str, object], source: str = "state dict") -> None:
         """Set every parameter from ``state``; all names must match, all values be finite numbers.
 
-        Everything is checked before anything is set: on any error (a missing or unexpected
-        name, a value that is not a real number) the model is left unchanged, and the error
-        says which name and why.
+        A number is anything ``autograd.validate.real`` accepts (int, float, NumPy scalars,
+        Fraction, Decimal; never bool). Everything is checked before anything is set: on any
+        error (a missing or unexpected name, a value that is not a real number) the model is
+        left unchanged, and the error says which name and why.
         """
         if not isinstance(state, Mapping):
             raise TypeError(f"{source}: expected a mapping of parameter names to numbers, "
                             f"not {state.__class__.__name__}")
         params = dict(self.named_parameters())
+        self._check_names(params, state, source)
+        values = {name: _parameter_value(state[name], f"{source}: {name}") for name in params}
+        for name, p in params.items():
+            p.data = values[name]
+
+    def _check_names(self, params: Mapping[str, Value], state: Mapping[str, object], source: str) -> None:
+        """Name every missing and unexpected parameter at once, so one error shows the mismatch."""
         missing = [n for n in params if n not in state]
         unexpected = [str(n) for n in state if n not in params]
         if missing or unexpected:
-            parts = []
-            if missing:
-                parts.append(f"missing {_listing(missing)}")
-            if unexpected:
-                parts.append(f"unexpected {_listing(unexpected)}")
+            parts = [f"{kind} {_listing(names)}"
+                     for kind, names in (("missing", missing), ("unexpected", unexpected)) if names]
             raise KeyError(f"{source} does not fit this {self.__class__.__name__} "
                            f"({len(params)} parameters): {'; '.join(parts)}")
-        values = {}
-        for name in params:
-            v = state[name]
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise TypeError(f"{source}: {name} must be a number, not {v.__class__.__name__} ({v!r})")
-            try:
-                values[name] = float(v)
-            except OverflowError:
-                raise ValueError(f"{source}: {name} is an int too large for a float") from None
-            if not math.isfinite(values[name]):
-                raise ValueError(f"{source}: {name} is {v!r}; parameters must be finite")
-        for name, p in params.items():
-            p.data = values[name]
 
     def save(self, path: str | Path) -> None:
         """Write the parameters to ``path`` as JSON (never pickle: a weights file runs no code)."""
@@ -106,6 +100,17 @@ class Module:
         if not isinstance(doc, dict) or doc.get("format") != FORMAT or "parameters" not in doc:
             raise ValueError(f"{path}: not a chainrule parameter file (no \"format\": \"{FORMAT}\")")
         self.load_state_dict(doc["parameters"], source=str(path))
+
+
+def _parameter_value(v: object, where: str) -> float:
+    """Any real number (``validate.real``: NumPy scalars, Fraction, ...) that is finite as a float."""
+    value = real(v, where)
+    if math.isfinite(value):
+        return value
+    if isinstance(v, numbers.Rational):  # an int or Fraction beyond float range: too long to show
+        kind = "an int" if isinstance(v, numbers.Integral) else f"a {type(v).__name__}"
+        raise ValueError(f"{where} is {kind} too large for a float")
+    raise ValueError(f"{where} is {v!r}; parameters must be finite")
 
 
 def _listing(names: list[str], most: int = 5) -> str:

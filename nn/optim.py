@@ -79,11 +79,8 @@ class Adam(Optimizer):
         self.lr = positive(lr, "Adam: lr")
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"Adam: betas must be a pair (beta1, beta2), not {betas!r}")
-        b1, b2 = betas
-        for b, name in ((b1, "betas[0]"), (b2, "betas[1]")):
-            if positive(b, f"Adam: {name}", allow_zero=True) >= 1:
-                raise ValueError(f"Adam: {name} must be in [0, 1), not {b!r}")
-        self.betas = (float(b1), float(b2))
+        b1, b2 = (_beta(b, f"Adam: betas[{k}]") for k, b in enumerate(betas))
+        self.betas = (b1, b2)
         self.eps = positive(eps, "Adam: eps")
         self._m = [0.0] * len(self.params)
         self._v = [0.0] * len(self.params)
@@ -99,3 +96,11 @@ class Adam(Optimizer):
                 self._m[i] = m = b1 * self._m[i] + (1 - b1) * g
                 self._v[i] = v = b2 * self._v[i] + (1 - b2) * g * g
                 p.data -= self.lr * (m / c1) / (math.sqrt(v / c2) + self.eps)
+
+
+def _beta(b: object, what: str) -> float:
+    """A decay rate: in [0, 1), or the running means would never forget (or would grow)."""
+    value = positive(b, what, allow_zero=True)
+    if value >= 1:
+        raise ValueError(f"{what} must be in [0, 1), not {b!r}")
+    return value

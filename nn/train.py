@@ -9,18 +9,24 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from autograd import Tape, Value, no_grad, trace, vsum
+from autograd.validate import whole
 
+from .losses import LOSSES, loss_named
 from .module import Module
 from .optim import SGD, Optimizer
 
 Loss = Callable[[Any, Any], Value]
+_Rows = Sequence[Sequence[float]]
+# A batch's mean loss, its gradients left in the parameters' .grad: (rows, targets, whether the
+# batch is the whole data set in order) -> loss.
+_Gradients = Callable[[_Rows, Sequence[Any], bool], float]
 
 
 def fit(
     model: Module,
     X: Sequence[Sequence[float]],
     y: Sequence[Any],
-    loss: Loss,
+    loss: Loss | str,
     *,
     epochs: int = 100,
     optimizer: Optimizer | None = None,
@@ -33,6 +39,10 @@ def fit(
     compiled: bool = False,
 ) -> list[float]:
     """Train ``model`` on (X, y) and return the mean loss of each epoch.
+
+    ``loss`` is a function ``loss(output, target)`` or the name of a loss in ``nn.losses.LOSSES``
+    ("mse", "hinge", "cross_entropy", ...): that entry's ``fn`` with its default arguments (so
+    "cross_entropy" reads logits). An unknown name is a ValueError listing the names.
 
     Each step: the batch's mean of ``loss(model(x), target)`` per sample (+ ``l2``·Σp²), zero
     the gradients, backward, ``optimizer.step()`` (SGD with ``lr`` by default; ``lr`` may be
@@ -47,55 +57,113 @@ def fit(
     The model's parameters are read and written as in the eager path, so the two can be
     mixed. A model whose forward pass branches on values must stay eager.
     """
+    epochs, size = _checked_sizes(X, y, epochs, batch_size)
+    params = model.parameters()
+    loss_fn = _loss_function(loss)
+    opt = optimizer or SGD(params, lr=lr(0) if callable(lr) else lr)
+    gradients = _batch_gradients(model, params, loss_fn, l2, opt, compiled)
+    next_batches = _batch_orders(len(X), size, seed)
+    bar = _Progress(stream or sys.stderr, epochs, progress)
+    history: list[float] = []
+    for epoch in range(epochs):
+        if callable(lr):
+            opt.lr = lr(epoch)
+        history.append(_epoch(gradients, opt, X, y, next_batches()))
+        bar.update(epoch + 1, history[-1])
+    bar.close()
+    return history
+
+
+def _checked_sizes(
+    X: Sequence[Sequence[float]], y: Sequence[Any], epochs: object, batch_size: object
+) -> tuple[int, int]:
+    """Refuse bad sizes before anything is trained; return (epochs, batch size) as ints."""
     if len(X) != len(y) or len(X) == 0:
         raise ValueError(f"fit: {len(X)} inputs and {len(y)} targets; give as many, at least one")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"fit: epochs must be a positive int, not {epochs!r}")
-    size = len(X) if batch_size is None else batch_size
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValueError(f"fit: batch_size must be a positive int or None, not {batch_size!r}")
-    params = model.parameters()
-    schedule = lr if callable(lr) else None
-    opt = optimizer or SGD(params, lr=lr(0) if callable(lr) else lr)
-    stream = stream or sys.stderr
-    show = progress if progress is not None else stream.isatty()
-    rng = random.Random(seed)
+    epochs = whole(epochs, "fit: epochs", least=1)
+    if batch_size is None:
+        return epochs, len(X)
+    try:
+        return epochs, whole(batch_size, "fit: batch_size", least=1)
+    except ValueError:  # the same rule, but the message also offers None
+        raise ValueError(f"fit: batch_size must be a positive int or None, not {batch_size!r}") from None
+
+
+def _loss_function(loss: object) -> Loss:
+    """A loss given by name is the registry's function, so demos and network files agree."""
+    if isinstance(loss, str):
+        return loss_named(loss, "fit").fn
+    if not callable(loss):
+        raise TypeError(f"fit: loss must be a function loss(output, target) or the name of one of "
+                        f"{', '.join(LOSSES)}, not {type(loss).__name__} {loss!r}")
+    return loss
+
+
+def _batch_gradients(model: Module, params: list[Value], loss: Loss, l2: float, opt: Optimizer,
+                     compiled: bool) -> _Gradients:
+    """The batch's loss and gradients, eager or through tapes, so the epoch loop need not know which."""
 
     def batch_loss(rows: Sequence[Sequence[Any]], targets: Sequence[Any]) -> Value:
         E = vsum([loss(model(list(x)), t) for x, t in zip(rows, targets)]) * (1.0 / len(rows))
         return E + l2 * sum(p * p for p in params) if l2 else E
 
-    compiled_loss = _CompiledLoss(params, batch_loss) if compiled else None
-    order = list(range(len(X)))
-    history: list[float] = []
-    start = time.perf_counter()
-    for epoch in range(epochs):
-        if schedule is not None:
-            opt.lr = schedule(epoch)
-        if size < len(X):
+    if compiled:
+        return _CompiledLoss(params, batch_loss)
+
+    def eager(rows: _Rows, targets: Sequence[Any], whole_set: bool) -> float:
+        E = batch_loss(rows, targets)
+        opt.zero_grad()
+        E.backward()
+        return E.data
+
+    return eager
+
+
+def _batch_orders(n: int, size: int, seed: int) -> Callable[[], list[list[int]]]:
+    """Each call gives one epoch's batches of indices, reshuffled (seeded) unless a batch is all."""
+    rng = random.Random(seed)
+    order = list(range(n))
+
+    def batches() -> list[list[int]]:
+        if size < n:
             rng.shuffle(order)
-        total = 0.0
-        for first in range(0, len(X), size):
-            batch = order[first:first + size]
-            rows, targets = [X[i] for i in batch], [y[i] for i in batch]
-            if compiled_loss is not None:
-                value = compiled_loss(rows, targets, whole=len(batch) == len(X))  # sets p.grad
-            else:
-                E = batch_loss(rows, targets)
-                opt.zero_grad()
-                E.backward()
-                value = E.data
-            opt.step()
-            total += value * len(batch)
-        history.append(total / len(X))
-        if show:
-            _bar(stream, epoch + 1, epochs, history[-1], time.perf_counter() - start)
-    if show:
-        stream.write("\n")
-    return history
+        return [order[first:first + size] for first in range(0, n, size)]
+
+    return batches
+
+
+def _epoch(gradients: _Gradients, opt: Optimizer, X: Sequence[Sequence[float]], y: Sequence[Any],
+           batches: list[list[int]]) -> float:
+    """One optimizer step per batch: the epoch's mean loss, weighting each batch by its size."""
+    total = 0.0
+    for batch in batches:
+        value = gradients([X[i] for i in batch], [y[i] for i in batch], len(batch) == len(X))  # sets p.grad
+        opt.step()
+        total += value * len(batch)
+    return total / len(X)
+
+
+class _Progress:
+    """The progress bar only on a terminal or when asked, so logs and tests stay clean."""
+
+    def __init__(self, stream: TextIO, total: int, progress: bool | None) -> None:
+        self.stream, self.total = stream, total
+        self.show = progress if progress is not None else stream.isatty()
+        self.start = time.perf_counter()
+
+    def update(self, done: int, loss: float) -> None:
+        """Redraw the bar after epoch ``done``, with its loss and the time left."""
+        if self.show:
+            _bar(self.stream, done, self.total, loss, time.perf_counter() - self.start)
+
+    def close(self) -> None:
+        """End the bar's line, so what is printed next starts on a fresh one."""
+        if self.show:
+            self.stream.write("\n")
 
 
 def _bar(stream: TextIO, done: int, total: int, loss: float, elapsed: float) -> None:
+    """One line redrawn in place (``\\r``), so a long run shows its progress without scrolling."""
     width = 30
     filled = width * done // total
     eta = elapsed / done * (total - done)
@@ -126,27 +194,33 @@ class _CompiledLoss:
 
     def __call__(self, rows: Sequence[Sequence[float]], targets: Sequence[Any], whole: bool) -> float:
         grads = [0.0] * len(self.params)
-        if whole:
-            nin = len(rows[0])
-            if self.whole is None:
-                self.whole = self._traced(
-                    lambda *xs: self.batch_loss([xs[k:k + nin] for k in range(0, len(xs), nin)], targets),
-                    [v for row in rows for v in row],
-                )
-            value = self._run(self.whole, [v for row in rows for v in row], grads)
-        else:
-            total = 0.0
-            for x, t in zip(rows, targets):
-                key = (type(t).__name__, repr(t))
-                if key not in self.per_target:
-                    self.per_target[key] = self._traced(lambda *xs, t=t: self.batch_loss([xs], [t]), list(x))
-                total += self._run(self.per_target[key], x, grads)
-            value = total / len(rows)
-            grads = [g / len(rows) for g in grads]
+        value = (self._whole_batch if whole else self._per_sample)(rows, targets, grads)
         with no_grad():
             for p, grad in zip(self.params, grads):
                 p.grad = grad
         return value
+
+    def _whole_batch(self, rows: _Rows, targets: Sequence[Any], grads: list[float]) -> float:
+        """The data set in a fixed order is one tape, so full-batch training is bit-identical to eager."""
+        nin = len(rows[0])
+        flat = [v for row in rows for v in row]
+        if self.whole is None:
+            self.whole = self._traced(
+                lambda *xs: self.batch_loss([xs[k:k + nin] for k in range(0, len(xs), nin)], targets), flat
+            )
+        return self._run(self.whole, flat, grads)
+
+    def _per_sample(self, rows: _Rows, targets: Sequence[Any], grads: list[float]) -> float:
+        """Shuffled batches change each epoch, so a tape per distinct target, averaged into ``grads``."""
+        total = 0.0
+        for x, t in zip(rows, targets):
+            key = (type(t).__name__, repr(t))
+            if key not in self.per_target:
+                self.per_target[key] = self._traced(lambda *xs, t=t: self.batch_loss([xs], [t]), list(x))
+            total += self._run(self.per_target[key], x, grads)
+        for j, g in enumerate(grads):
+            grads[j] = g / len(rows)
+        return total / len(rows)
 
     @staticmethod
     def _run(traced: tuple[Tape, list[int]], xs: Sequence[float], grads: list[float]) -> float:

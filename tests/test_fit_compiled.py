@@ -264,3 +264,15 @@ def test_compiled_fit_checks_its_arguments_like_eager():
         fit(net, X, y[:-1], loss, compiled=True, progress=False)
     with pytest.raises(ValueError, match="batch_size"):
         fit(net, X, y, loss, batch_size=0, compiled=True, progress=False)
+
+
+@pytest.mark.parametrize("batch_size", [None, 3])
+def test_compiled_fit_takes_a_loss_by_name_like_eager(batch_size):
+    X, y = data.spirals(4, classes=3, noise=0.1, seed=2)
+    runs = []
+    for loss, compiled in ((losses.cross_entropy, False), ("cross_entropy", False), ("cross_entropy", True)):
+        net = MLP(2, [4, 3], activations=["tanh", "linear"], seed=1)
+        runs.append(fit(net, X, y, loss, epochs=3, batch_size=batch_size, lr=0.2, progress=False,
+                        compiled=compiled))
+    assert runs[0] == runs[1]
+    assert runs[2] == (runs[0] if batch_size is None else pytest.approx(runs[0], rel=1e-12))

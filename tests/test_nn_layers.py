@@ -6,6 +6,8 @@ import math
 import random
 import re
 import statistics
+from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -305,6 +307,62 @@ def test_from_weights_round_trips_state_dict():
 def test_from_weights_rejects_bad_shapes_naming_the_index(W, B, acts, error, words):
     with pytest.raises(error) as info:
         MLP.from_weights(W, B, acts)
+    for w in words:
+        assert w in str(info.value)
+
+
+# --- one notion of a number (autograd.validate): NumPy integers as sizes, any real as a weight ---
+
+def test_sizes_may_be_numpy_integers():
+    np = pytest.importorskip("numpy")
+    net = MLP(np.int64(2), [np.int32(3), np.uint8(1)], seed=0)
+    assert net.state_dict() == MLP(2, [3, 1], seed=0).state_dict()
+    assert type(net.nin) is int and repr(net) == repr(MLP(2, [3, 1]))
+    assert len(Neuron(np.int16(4)).w) == 4
+    assert len(Layer(np.int64(2), np.int8(5)).neurons) == 5
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda np: MLP(np.bool_(True), [1]), ["MLP: nin", "True"]),
+        (lambda np: MLP(2, [np.bool_(True)]), ["nout", "True"]),
+        (lambda np: MLP(2, [np.float64(3.0)]), ["nout", "3.0"]),
+        (lambda np: Layer(2, True), ["nout"]),
+        (lambda np: Neuron(np.float32(2.0)), ["Neuron: nin", "2.0"]),
+    ],
+)
+def test_sizes_refuse_booleans_and_floats_of_any_kind(make, words):
+    np = pytest.importorskip("numpy")
+    with pytest.raises(ValueError, match="must be a positive int") as info:
+        make(np)
+    for w in words:
+        assert w in str(info.value)
+
+
+def test_from_weights_accepts_any_real_number_and_stores_floats():
+    np = pytest.importorskip("numpy")
+    W = [[[np.float32(0.5), Fraction(-1, 4)], [np.int64(2), Decimal("0.125")]], [[np.array(1.5), 3]]]
+    B = [[np.float64(-0.5), Fraction(3, 8)], [np.int8(-1)]]
+    net = MLP.from_weights(W, B, ["relu", "linear"])
+    got = net.state_dict()
+    assert list(got.values()) == [0.5, -0.25, -0.5, 2.0, 0.125, 0.375, 1.5, 3.0, -1.0]
+    assert all(type(v) is float for v in got.values())
+
+
+@pytest.mark.parametrize(
+    ("bad", "error", "words"),
+    [
+        (lambda np: np.bool_(True), TypeError, ["weights[0][0][1]", "bool"]),
+        (lambda np: np.array([1.0]), TypeError, ["weights[0][0][1]", "ndarray"]),
+        (lambda np: np.float64("nan"), ValueError, ["weights[0][0][1]", "finite"]),
+        (lambda np: Fraction(10**400, 3), ValueError, ["weights[0][0][1]", "finite"]),
+    ],
+)
+def test_from_weights_refuses_booleans_arrays_and_non_finite_numbers(bad, error, words):
+    np = pytest.importorskip("numpy")
+    with pytest.raises(error) as info:
+        MLP.from_weights([[[1.0, bad(np)]]], [[0.0]], ["linear"])
     for w in words:
         assert w in str(info.value)
 

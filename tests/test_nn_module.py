@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 import re
+from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -311,3 +313,62 @@ def test_load_state_dict_huge_int_error_names_the_parameter():
         net.load_state_dict(state)
     assert "layers.0.neurons.0.w.0" in str(info.value)
     assert net.state_dict() == before
+
+
+# --- one notion of a number (autograd.validate.real): NumPy scalars, Fraction, Decimal; never bool
+
+QUARTERS = [Fraction(k - 5, 4) for k in range(9)]  # exact in every real type below
+
+
+@pytest.mark.parametrize(
+    "kind", ["numpy.float32", "numpy.float64", "numpy.float16", "numpy 0-d array", "numpy.int64",
+             "Fraction", "Decimal", "int"],
+)
+def test_load_state_dict_accepts_any_real_number_and_stores_floats(kind):
+    np = pytest.importorskip("numpy")
+    convert = {
+        "numpy.float32": lambda q: np.float32(float(q)),
+        "numpy.float64": lambda q: np.float64(float(q)),
+        "numpy.float16": lambda q: np.float16(float(q)),
+        "numpy 0-d array": lambda q: np.array(float(q)),
+        "numpy.int64": lambda q: np.int64(math.floor(q)),
+        "Fraction": lambda q: q,
+        "Decimal": lambda q: Decimal(q.numerator) / Decimal(q.denominator),
+        "int": math.floor,
+    }[kind]
+    net = MLP(2, [2, 1], seed=3)
+    names = list(net.state_dict())
+    state = {name: convert(q) for name, q in zip(names, QUARTERS)}
+    net.load_state_dict(state)
+    got = net.state_dict()
+    assert got == {name: float(v) for name, v in state.items()}
+    assert all(type(v) is float for v in got.values())
+
+
+@pytest.mark.parametrize(
+    ("bad", "error", "words"),
+    [
+        (lambda np: np.bool_(True), TypeError, ["bool"]),
+        (lambda np: np.array([0.5]), TypeError, ["ndarray"]),
+        (lambda np: 0.5 + 1j, TypeError, ["complex"]),
+        (lambda np: Value(0.5), TypeError, ["Value"]),
+        (lambda np: np.float64("nan"), ValueError, ["finite"]),
+        (lambda np: np.float32("inf"), ValueError, ["finite"]),
+        (lambda np: Decimal("-Infinity"), ValueError, ["finite"]),
+        (lambda np: 10**400, ValueError, ["an int too large for a float"]),
+        (lambda np: Fraction(10**400, 3), ValueError, ["a Fraction too large for a float"]),
+    ],
+)
+def test_load_state_dict_refuses_booleans_non_reals_and_non_finite_numbers(bad, error, words):
+    np = pytest.importorskip("numpy")
+    net = MLP(2, [3, 1], seed=7)
+    before = bits(net.state_dict())
+    state = _good_state()
+    state[NAME0] = bad(np)
+    with pytest.raises(error) as info:
+        net.load_state_dict(state)
+    message = str(info.value)
+    for w in [NAME0, *words]:
+        assert w in message
+    assert len(message) < 200  # a 400-digit number is not repeated back
+    assert bits(net.state_dict()) == before

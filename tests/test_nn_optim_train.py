@@ -6,6 +6,8 @@ import io
 import itertools
 import math
 import random
+from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -344,27 +346,180 @@ def test_spirals_without_noise_follow_the_formula():
 
 
 @pytest.mark.parametrize(
-    ("call", "words"),
+    ("call", "error", "words"),
     [
-        (lambda: data.moons(1), ["int >= 2", "1"]),
-        (lambda: data.moons(0), ["int >= 2"]),
-        (lambda: data.moons(10.0), ["10.0"]),
-        (lambda: data.moons(True), ["True"]),
-        (lambda: data.moons(10, noise=-0.1), ["noise", "-0.1"]),
-        (lambda: data.moons(10, noise=math.nan), ["noise", "nan"]),
-        (lambda: data.moons(10, noise="0.1"), ["noise"]),
-        (lambda: data.spirals(1), ["int >= 2"]),
-        (lambda: data.spirals(10, classes=1), ["classes", "1"]),
-        (lambda: data.spirals(10, classes=2.0), ["classes", "2.0"]),
-        (lambda: data.spirals(10, classes=True), ["classes"]),
-        (lambda: data.spirals(10, noise=-1), ["noise", "-1"]),
+        (lambda: data.moons(1), ValueError, ["int >= 2", "1"]),
+        (lambda: data.moons(0), ValueError, ["int >= 2"]),
+        (lambda: data.moons(10.0), ValueError, ["10.0"]),
+        (lambda: data.moons(True), ValueError, ["True"]),
+        (lambda: data.moons(10, noise=-0.1), ValueError, ["noise", "-0.1"]),
+        (lambda: data.moons(10, noise=math.nan), ValueError, ["noise", "nan"]),
+        # not a number at all: a TypeError, as everywhere in chainrule (autograd.validate.real)
+        (lambda: data.moons(10, noise="0.1"), TypeError, ["noise", "str"]),
+        (lambda: data.moons(10, noise=True), TypeError, ["noise", "bool"]),
+        (lambda: data.spirals(1), ValueError, ["int >= 2"]),
+        (lambda: data.spirals(10, classes=1), ValueError, ["classes", "1"]),
+        (lambda: data.spirals(10, classes=2.0), ValueError, ["classes", "2.0"]),
+        (lambda: data.spirals(10, classes=True), ValueError, ["classes"]),
+        (lambda: data.spirals(10, noise=-1), ValueError, ["noise", "-1"]),
+        (lambda: data.spirals(10, noise=None), TypeError, ["noise", "NoneType"]),
     ],
 )
-def test_data_rejects_bad_arguments(call, words):
-    with pytest.raises(ValueError) as info:
+def test_data_rejects_bad_arguments(call, error, words):
+    with pytest.raises(error) as info:
         call()
     for w in words:
         assert w in str(info.value)
+
+
+# --- one notion of a number (autograd.validate): NumPy scalars, Fraction, Decimal; never bool --
+
+def _plain(points_labels):
+    points, labels = points_labels
+    return all(type(v) is float for p in points for v in p) and all(type(k) is int for k in labels)
+
+
+def test_data_accepts_numpy_integer_counts_and_any_real_noise():
+    np = pytest.importorskip("numpy")
+    want = data.moons(10, noise=0.25, seed=3)
+    for n, noise in [(np.int64(10), np.float64(0.25)), (np.int32(10), np.float32(0.25)),
+                     (10, Fraction(1, 4)), (np.uint8(10), Decimal("0.25")), (10, np.array(0.25))]:
+        got = data.moons(n, noise=noise, seed=3)
+        assert got == want and _plain(got)
+    got = data.spirals(np.int16(5), classes=np.int64(3), noise=Fraction(1, 2), seed=1)
+    assert got == data.spirals(5, classes=3, noise=0.5, seed=1) and _plain(got)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda np: data.moons(np.bool_(True)), ValueError, ["number of points"]),
+        (lambda np: data.moons(np.float64(10.0)), ValueError, ["number of points", "10.0"]),
+        (lambda np: data.moons(10, noise=np.bool_(False)), TypeError, ["noise", "bool"]),
+        (lambda np: data.moons(10, noise=np.float32("nan")), ValueError, ["noise", "nan"]),
+        (lambda np: data.spirals(10, classes=np.bool_(True)), ValueError, ["classes"]),
+        (lambda np: data.spirals(10, noise=1j), TypeError, ["noise", "complex"]),
+    ],
+)
+def test_data_refuses_booleans_and_non_reals_of_any_kind(call, error, words):
+    np = pytest.importorskip("numpy")
+    with pytest.raises(error) as info:
+        call(np)
+    for w in words:
+        assert w in str(info.value)
+
+
+def test_optimizers_accept_any_real_number_as_a_float():
+    np = pytest.importorskip("numpy")
+    ps = [Value(1.0), Value(2.0)]
+    sgd = SGD(ps, lr=np.float32(0.5), momentum=Fraction(1, 2))
+    assert (sgd.lr, sgd.momentum) == (0.5, 0.5) and type(sgd.lr) is type(sgd.momentum) is float
+    adam = Adam(ps, lr=Decimal("0.125"), betas=(Fraction(9, 10), np.float64(0.999)), eps=np.float64(1e-8))
+    assert adam.betas == (0.9, 0.999) and all(type(b) is float for b in adam.betas)
+    assert type(adam.lr) is float and adam.lr == 0.125
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps, np: SGD(ps, lr=np.bool_(True)),
+        lambda ps, np: SGD(ps, lr=0.1, momentum=True),
+        lambda ps, np: Adam(ps, betas=(True, 0.999)),
+        lambda ps, np: Adam(ps, betas=(0.9, np.bool_(False))),
+        lambda ps, np: Adam(ps, eps=np.array([1e-8])),
+    ],
+)
+def test_optimizers_refuse_booleans_and_arrays(make):
+    np = pytest.importorskip("numpy")
+    with pytest.raises(TypeError, match="must be a real number"):
+        make([Value(1.0), Value(2.0)], np)
+
+
+def test_fit_accepts_numpy_integer_sizes_and_any_real_rate():
+    np = pytest.importorskip("numpy")
+    runs = []
+    for epochs, batch_size, lr in [(3, 2, 0.1), (np.int64(3), np.int32(2), Fraction(1, 10)),
+                                   (np.uint8(3), np.int64(2), np.float64(0.1))]:
+        net = MLP(1, [1], ["linear"], seed=0)
+        runs.append((fit(net, LINE_X, LINE_Y, losses.mse, epochs=epochs, batch_size=batch_size, lr=lr),
+                     net.state_dict()))
+    assert runs[0] == runs[1] == runs[2] and len(runs[0][0]) == 3
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "word"),
+    [
+        (lambda np: {"epochs": np.bool_(True)}, "epochs"),
+        (lambda np: {"epochs": np.float64(3.0)}, "epochs"),
+        (lambda np: {"batch_size": True}, "batch_size"),
+        (lambda np: {"batch_size": np.bool_(True)}, "batch_size"),
+    ],
+)
+def test_fit_refuses_boolean_and_float_sizes(kwargs, word):
+    np = pytest.importorskip("numpy")
+    net = MLP(1, [1], ["linear"], seed=0)
+    before = net.state_dict()
+    with pytest.raises(ValueError, match=word):
+        fit(net, LINE_X, LINE_Y, losses.mse, **kwargs(np))
+    assert net.state_dict() == before
+
+
+# --- fit(loss="name"): the registry's losses by name ---------------------------------------------
+
+def _classes():
+    X, y = data.spirals(6, classes=3, noise=0.1, seed=2)
+    return MLP(2, [5, 3], ["tanh", "linear"], seed=4), X, y
+
+
+def _labels_pm1():
+    X, y = data.moons(12, noise=0.1, seed=1)
+    return MLP(2, [4, 1], seed=3), X, [2 * t - 1 for t in y]
+
+
+def _probabilities():
+    X, y = data.moons(12, noise=0.1, seed=1)
+    return MLP(2, [4, 1], ["tanh", "sigmoid"], seed=3), X, y
+
+
+def _line():
+    return MLP(1, [1], ["linear"], seed=0), LINE_X, LINE_Y
+
+
+@pytest.mark.parametrize(
+    ("name", "fn", "problem"),
+    [
+        ("mse", losses.mse, _line),
+        ("squared_error", losses.squared_error, _line),
+        ("hinge", losses.hinge, _labels_pm1),
+        ("binary_cross_entropy", losses.binary_cross_entropy, _probabilities),
+        ("cross_entropy", losses.cross_entropy, _classes),
+    ],
+)
+def test_fit_takes_a_loss_by_its_registry_name(name, fn, problem):
+    assert losses.LOSSES[name].fn is fn
+    runs = []
+    for loss in (fn, name):
+        net, X, y = problem()
+        runs.append((fit(net, X, y, loss, epochs=3, batch_size=4, lr=0.1), net.state_dict()))
+    assert runs[0] == runs[1]
+
+
+def test_fit_unknown_loss_name_lists_the_names_and_trains_nothing():
+    net, X, y = _line()
+    before = net.state_dict()
+    with pytest.raises(ValueError, match="unknown loss 'l1'") as info:
+        fit(net, X, y, "l1", epochs=2)
+    for name in losses.LOSSES:
+        assert name in str(info.value)
+    assert net.state_dict() == before
+
+
+@pytest.mark.parametrize("loss", [None, 3, ["mse"]])
+def test_fit_loss_that_is_neither_function_nor_name_is_a_type_error(loss):
+    net, X, y = _line()
+    with pytest.raises(TypeError, match="loss must be a function") as info:
+        fit(net, X, y, loss, epochs=2)
+    assert "cross_entropy" in str(info.value)
 
 
 # --- training: a neuron learns a plane ------------------------------------------------------
