@@ -29,13 +29,17 @@ def _is_boolean(x: object) -> bool:
         str(getattr(x, "dtype", "")).rsplit(".", 1)[-1] == "bool")
 
 
+def shown(x: object) -> str:
+    """``repr(x)`` cut to 40 characters: an error message names a value, it does not print it."""
+    text = repr(x)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _not_real(x: object, what: str, detail: str = "") -> TypeError:
     cls = type(x).__name__
     array_of_bools = hasattr(x, "dtype") and _is_boolean(x) and cls not in ("bool", "bool_")
     kind = f"{cls} of booleans" if array_of_bools else cls
-    text = repr(x)
-    shown = text if len(text) <= 40 else text[:37] + "..."
-    return TypeError(f"{what} must be a real number, not {kind} {shown}{detail}")
+    return TypeError(f"{what} must be a real number, not {kind} {shown(x)}{detail}")
 
 
 def real(x: object, what: str = "a number") -> float:
@@ -68,7 +72,7 @@ def finite(x: object, what: str) -> float:
     """A real number that is not ±inf or nan (ValueError otherwise)."""
     value = real(x, what)
     if not math.isfinite(value):
-        raise ValueError(f"{what} must be a finite number, not {x!r}")
+        raise ValueError(f"{what} must be a finite number, not {shown(x)}")
     return value
 
 
@@ -76,7 +80,7 @@ def positive(x: object, what: str, *, allow_zero: bool = False) -> float:
     """A finite number > 0, or >= 0 with ``allow_zero``."""
     value = finite(x, what)
     if value < 0 or (value == 0 and not allow_zero):
-        raise ValueError(f"{what} must be a finite number {'>= 0' if allow_zero else '> 0'}, not {x!r}")
+        raise ValueError(f"{what} must be a finite number {'>= 0' if allow_zero else '> 0'}, not {shown(x)}")
     return value
 
 
@@ -87,7 +91,7 @@ def whole(x: object, what: str, least: int | None = None, most: int | None = Non
     except TypeError:
         value = None
     if value is None or (least is not None and value < least) or (most is not None and value > most):
-        raise ValueError(f"{what} must be {_whole_range(least, most)}, not {x!r}")
+        raise ValueError(f"{what} must be {_whole_range(least, most)}, not {shown(x)}")
     return value
 
 
