@@ -46,7 +46,7 @@ def _max(operands: Sequence[float]) -> float:
     return math.nan if any(x != x for x in operands) else max(operands)
 
 
-#        name       value              ∂out/∂x                  ∂out/∂y
+# Each row: Op(name, value, ∂out/∂x[, ∂out/∂y], doc=..., methods=..., bounded=...); see op.Op.
 ADD = Op("add", "x + y", "1.0", "1.0", bounded=True, doc="Sum")
 MUL = Op("mul", "x * y", "y", "x", doc="Product")
 RELU = Op("relu", "relu(x)", "1.0 if x > 0.0 else 0.0", bounded=True, doc="Rectified linear unit, max(0, x)")
