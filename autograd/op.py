@@ -129,8 +129,9 @@ def _no_operand(*args: object) -> Any:
 
 
 def parenthesized(expr: str) -> str:
-    """A formula as an operand of ``*``: in parentheses unless it is one name or number."""
-    return expr if expr.replace("_", "").replace(".", "").isalnum() else f"({expr})"
+    """A formula as an operand of ``*``: in parentheses unless it is one name, number or call."""
+    atom = (ast.Name, ast.Constant, ast.Call, ast.Attribute, ast.Subscript)
+    return expr if isinstance(ast.parse(expr, mode="eval").body, atom) else f"({expr})"
 
 
 def names(expr: str) -> set[str]:

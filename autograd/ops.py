@@ -11,7 +11,9 @@ non-differentiable points: ``relu'(0) = 0``, ``abs'(0) = 0`` (as in PyTorch). Fo
 ``∂/∂x = 0`` when ``y == 0`` and ``∂/∂y = 0`` when ``x == 0 and y >= 0`` (also PyTorch's
 choices, so that ``0 ** 2`` has finite gradients).
 
-The rows are in the order the generated loops test them: the most frequent first.
+The rows are in the order the generated loops test them, the most frequent first (each binary
+op followed by its plain-number forms): relu, add and mul are most of a micrograd-style graph,
+relu and dot most of a network's.
 """
 
 from __future__ import annotations
@@ -47,9 +49,9 @@ def _max(operands: Sequence[float]) -> float:
 
 
 # Each row: Op(name, value, ∂out/∂x[, ∂out/∂y], doc=..., methods=..., bounded=...); see op.Op.
+RELU = Op("relu", "relu(x)", "1.0 if x > 0.0 else 0.0", bounded=True, doc="Rectified linear unit, max(0, x)")
 ADD = Op("add", "x + y", "1.0", "1.0", bounded=True, doc="Sum")
 MUL = Op("mul", "x * y", "y", "x", doc="Product")
-RELU = Op("relu", "relu(x)", "1.0 if x > 0.0 else 0.0", bounded=True, doc="Rectified linear unit, max(0, x)")
 # The fused weighted sum: a neuron's net input is one node, as the documents draw it.
 # math.fsum makes it the correctly rounded sum of the products, independent of order.
 DOT = Op.nary("dot", "Σ wᵢ·xᵢ + b", _dot, _dot_partials, doc="Weighted sum, a neuron's net input")

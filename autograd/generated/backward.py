@@ -26,8 +26,8 @@ POW_C, POW_L = POW.forms
 def propagate(
     order: list[Value],
     *,  # the ops the loop tests, bound here so that it reads them as fast locals
-    ADD: Op = ADD, ADD_C: Op = ADD_C, ADD_L: Op = ADD_L, MUL: Op = MUL, MUL_C: Op = MUL_C, MUL_L: Op = MUL_L,
-    RELU: Op = RELU, TANH: Op = TANH, SIGMOID: Op = SIGMOID, EXP: Op = EXP, LOG: Op = LOG, SUB: Op = SUB,
+    RELU: Op = RELU, ADD: Op = ADD, ADD_C: Op = ADD_C, ADD_L: Op = ADD_L, MUL: Op = MUL, MUL_C: Op = MUL_C,
+    MUL_L: Op = MUL_L, TANH: Op = TANH, SIGMOID: Op = SIGMOID, EXP: Op = EXP, LOG: Op = LOG, SUB: Op = SUB,
     SUB_C: Op = SUB_C, SUB_L: Op = SUB_L, DIV: Op = DIV, DIV_C: Op = DIV_C, DIV_L: Op = DIV_L, POW: Op = POW,
     POW_C: Op = POW_C, POW_L: Op = POW_L, NEG: Op = NEG, SQRT: Op = SQRT, ABS: Op = ABS, SIN: Op = SIN,
     NARY: int = NARY,
@@ -37,7 +37,11 @@ def propagate(
         g = node._grad
         op: Any = node._op
         a = node._a
-        if op is ADD:  # add: x + y
+        if op is RELU:  # relu: relu(x)
+            x = a._data
+            if g:
+                a._grad += g * (1.0 if x > 0.0 else 0.0)
+        elif op is ADD:  # add: x + y
             b = node._b
             if g:
                 a._grad += g
@@ -57,10 +61,6 @@ def propagate(
         elif op is MUL_L:  # mul, constant first: c * y
             x = node._b
             a._grad += g * x
-        elif op is RELU:  # relu: relu(x)
-            x = a._data
-            if g:
-                a._grad += g * (1.0 if x > 0.0 else 0.0)
         elif op.kind == NARY:  # dot, sum, shift
             data = operand_data(a)
             if g or not isfinite(sum(data)):  # else every partial is finite: 0 · it adds nothing
@@ -78,7 +78,7 @@ def propagate(
             a._grad += g * out
         elif op is LOG:  # log: ieee_log(x)
             x = a._data
-            a._grad += g * (ieee_div(1.0, x))
+            a._grad += g * ieee_div(1.0, x)
         elif op is SUB:  # sub: x - y
             b = node._b
             if g:
@@ -94,11 +94,11 @@ def propagate(
             b = node._b
             y = b._data
             out = node._data
-            a._grad += g * (ieee_div(1.0, y))
+            a._grad += g * ieee_div(1.0, y)
             b._grad += g * (-ieee_div(out, y))
         elif op is DIV_C:  # div, with a constant: ieee_div(x, c)
             y = node._b
-            a._grad += g * (ieee_div(1.0, y))
+            a._grad += g * ieee_div(1.0, y)
         elif op is DIV_L:  # div, constant first: ieee_div(c, y)
             y = a._data
             out = node._data
@@ -124,10 +124,10 @@ def propagate(
                 a._grad -= g
         elif op is SQRT:  # sqrt: ieee_sqrt(x)
             out = node._data
-            a._grad += g * (ieee_div(0.5, out))
+            a._grad += g * ieee_div(0.5, out)
         elif op is ABS:  # abs: fabs(x)
             x = a._data
-            a._grad += g * (sign(x))
+            a._grad += g * sign(x)
         elif op is SIN:  # sin: sin(x)
             x = a._data
-            a._grad += g * (cos(x))
+            a._grad += g * cos(x)

@@ -40,6 +40,26 @@ class Operators:
     _b: Any
     _depth: int
 
+    def relu(self) -> Value:
+        """Rectified linear unit, max(0, x): relu(x); ∂/∂x = 1 if x > 0 else 0."""
+        x = self._data
+        value = relu(x)
+        op = RELU
+        b = None
+        depth = self._depth + 1
+        v = new(Value)
+        v._data = value
+        v._grad = 0.0
+        v._label = ""
+        v._mark = None
+        if MODE.plain:
+            v._op = op
+            v._a = self
+            v._b = b
+            v._depth = depth
+            return v
+        return finish(v, op, self, b, depth)
+
     def __add__(self, other: Value | Number) -> Value:
         """Sum: x + y with x = self, y = other; ∂/∂x = 1, ∂/∂y = 1."""
         x = self._data
@@ -142,26 +162,6 @@ class Operators:
         value = x * y
         op = MUL_L
         b = x
-        depth = self._depth + 1
-        v = new(Value)
-        v._data = value
-        v._grad = 0.0
-        v._label = ""
-        v._mark = None
-        if MODE.plain:
-            v._op = op
-            v._a = self
-            v._b = b
-            v._depth = depth
-            return v
-        return finish(v, op, self, b, depth)
-
-    def relu(self) -> Value:
-        """Rectified linear unit, max(0, x): relu(x); ∂/∂x = 1 if x > 0 else 0."""
-        x = self._data
-        value = relu(x)
-        op = RELU
-        b = None
         depth = self._depth + 1
         v = new(Value)
         v._data = value

@@ -38,8 +38,8 @@ def forward(
     A: list[Any],
     B: list[Any],
     *,  # the ops the loop tests, bound here so that it reads them as fast locals
-    ADD: Op = ADD, ADD_C: Op = ADD_C, ADD_L: Op = ADD_L, MUL: Op = MUL, MUL_C: Op = MUL_C, MUL_L: Op = MUL_L,
-    RELU: Op = RELU, TANH: Op = TANH, SIGMOID: Op = SIGMOID, EXP: Op = EXP, LOG: Op = LOG, SUB: Op = SUB,
+    RELU: Op = RELU, ADD: Op = ADD, ADD_C: Op = ADD_C, ADD_L: Op = ADD_L, MUL: Op = MUL, MUL_C: Op = MUL_C,
+    MUL_L: Op = MUL_L, TANH: Op = TANH, SIGMOID: Op = SIGMOID, EXP: Op = EXP, LOG: Op = LOG, SUB: Op = SUB,
     SUB_C: Op = SUB_C, SUB_L: Op = SUB_L, DIV: Op = DIV, DIV_C: Op = DIV_C, DIV_L: Op = DIV_L, POW: Op = POW,
     POW_C: Op = POW_C, POW_L: Op = POW_L, NEG: Op = NEG, SQRT: Op = SQRT, ABS: Op = ABS, SIN: Op = SIN,
     NARY: int = NARY,
@@ -49,6 +49,9 @@ def forward(
     for op, a, b in zip(code, A, B):
         if op.kind == NARY:  # dot, sum, shift
             append(op.fn(a[0](vals)))  # a = (gather, slots)
+        elif op is RELU:  # relu: relu(x)
+            x = vals[a]
+            append(relu(x))
         elif op is ADD:  # add: x + y
             x = vals[a]
             y = vals[b]
@@ -73,9 +76,6 @@ def forward(
             x = b
             y = vals[a]
             append(x * y)
-        elif op is RELU:  # relu: relu(x)
-            x = vals[a]
-            append(relu(x))
         elif op is TANH:  # tanh: tanh(x)
             x = vals[a]
             append(tanh(x))
@@ -146,8 +146,8 @@ def backward(
     B: list[Any],
     first: int,
     *,  # the ops the loop tests, bound here so that it reads them as fast locals
-    ADD: Op = ADD, ADD_C: Op = ADD_C, ADD_L: Op = ADD_L, MUL: Op = MUL, MUL_C: Op = MUL_C, MUL_L: Op = MUL_L,
-    RELU: Op = RELU, TANH: Op = TANH, SIGMOID: Op = SIGMOID, EXP: Op = EXP, LOG: Op = LOG, SUB: Op = SUB,
+    RELU: Op = RELU, ADD: Op = ADD, ADD_C: Op = ADD_C, ADD_L: Op = ADD_L, MUL: Op = MUL, MUL_C: Op = MUL_C,
+    MUL_L: Op = MUL_L, TANH: Op = TANH, SIGMOID: Op = SIGMOID, EXP: Op = EXP, LOG: Op = LOG, SUB: Op = SUB,
     SUB_C: Op = SUB_C, SUB_L: Op = SUB_L, DIV: Op = DIV, DIV_C: Op = DIV_C, DIV_L: Op = DIV_L, POW: Op = POW,
     POW_C: Op = POW_C, POW_L: Op = POW_L, NEG: Op = NEG, SQRT: Op = SQRT, ABS: Op = ABS, SIN: Op = SIN,
     NARY: int = NARY,
@@ -164,6 +164,10 @@ def backward(
             if g or not isfinite(sum(data)):
                 for o, d in zip(slots, op.dn(vals[s], data)):
                     grads[o] += g * d
+        elif op is RELU:  # relu: relu(x)
+            x = vals[a]
+            if g:
+                grads[a] += g * (1.0 if x > 0.0 else 0.0)
         elif op is ADD:  # add: x + y
             b = B[i]
             if g:
@@ -184,10 +188,6 @@ def backward(
         elif op is MUL_L:  # mul, constant first: c * y
             x = B[i]
             grads[a] += g * x
-        elif op is RELU:  # relu: relu(x)
-            x = vals[a]
-            if g:
-                grads[a] += g * (1.0 if x > 0.0 else 0.0)
         elif op is TANH:  # tanh: tanh(x)
             out = vals[s]
             grads[a] += g * (1.0 - out * out)
@@ -199,7 +199,7 @@ def backward(
             grads[a] += g * out
         elif op is LOG:  # log: ieee_log(x)
             x = vals[a]
-            grads[a] += g * (ieee_div(1.0, x))
+            grads[a] += g * ieee_div(1.0, x)
         elif op is SUB:  # sub: x - y
             b = B[i]
             if g:
@@ -215,11 +215,11 @@ def backward(
             b = B[i]
             y = vals[b]
             out = vals[s]
-            grads[a] += g * (ieee_div(1.0, y))
+            grads[a] += g * ieee_div(1.0, y)
             grads[b] += g * (-ieee_div(out, y))
         elif op is DIV_C:  # div, with a constant: ieee_div(x, c)
             y = B[i]
-            grads[a] += g * (ieee_div(1.0, y))
+            grads[a] += g * ieee_div(1.0, y)
         elif op is DIV_L:  # div, constant first: ieee_div(c, y)
             y = vals[a]
             out = vals[s]
@@ -245,10 +245,10 @@ def backward(
                 grads[a] -= g
         elif op is SQRT:  # sqrt: ieee_sqrt(x)
             out = vals[s]
-            grads[a] += g * (ieee_div(0.5, out))
+            grads[a] += g * ieee_div(0.5, out)
         elif op is ABS:  # abs: fabs(x)
             x = vals[a]
-            grads[a] += g * (sign(x))
+            grads[a] += g * sign(x)
         elif op is SIN:  # sin: sin(x)
             x = vals[a]
-            grads[a] += g * (cos(x))
+            grads[a] += g * cos(x)
