@@ -29,7 +29,7 @@ def markdown(report: Report, images: list[str] | None = None) -> str:
                                                           for x in report.inputs), ""]
     for layer in report.layers:
         params = ", ".join(f"${latex_name(p.name)} = {number(p.value)}$" for p in layer.parameters)
-        md.append(f"- layer {layer.index} ({layer.activation}, {layer.n_neurons} neurons): {params}")
+        md.append(f"- layer {layer.index} ({layer.activation}, {layer.size}): {params}")
     md += ["", "## Forward pass", ""]
     for n in report.forward:
         act = n.activation if n.activation != "linear" else "identity"

@@ -68,8 +68,7 @@ def _network(report: Report) -> list[str]:
     lines = ["inputs: " + ", ".join(f"{x.name} = {number(x.value)}" for x in report.inputs)]
     for layer in report.layers:
         params = ", ".join(f"{p.name} = {number(p.value)}" for p in layer.parameters)
-        count = f"{layer.n_neurons} neuron" + ("s" if layer.n_neurons > 1 else "")
-        lines.append(f"layer {layer.index} ({layer.activation}, {count}): {params}")
+        lines.append(f"layer {layer.index} ({layer.activation}, {layer.size}): {params}")
     return lines
 
 

@@ -36,6 +36,11 @@ class LayerParameters:
     n_neurons: int
     parameters: tuple[Quantity, ...]
 
+    @property
+    def size(self) -> str:
+        """ "3 neurons", "1 neuron"."""
+        return f"{self.n_neurons} neuron" + ("s" if self.n_neurons != 1 else "")
+
 
 @dataclass(frozen=True)
 class NeuronForward:
