@@ -1,10 +1,12 @@
 """nn.readout: a network's inputs, nets and outputs read back from a graph, not kept by the model."""
 
-import pytest
+
+from test_draw import dot_statements, rows
 
 from autograd import Value, vsum
 from nn import MLP, losses
 from nn.readout import readout
+from nn.view import draw_network
 
 
 def test_each_neuron_net_and_out_of_one_pass():
@@ -37,8 +39,25 @@ def test_no_graph_no_numbers():
     assert (ro.inputs, ro.nets, ro.outs) == ([], {}, {})
 
 
-def test_a_graph_of_several_passes_is_refused():
+def test_a_graph_of_several_passes_gives_no_numbers_not_a_guess():
     net = MLP(2, [2, 1], seed=0)
     batch = vsum([net([1.0, 2.0]), net([3.0, 4.0])])
-    with pytest.raises(ValueError, match=r"more than one forward pass of net\[\d,\d\].*one sample"):
-        readout(net, batch)
+    ro = readout(net, batch)
+    assert (ro.passes, ro.inputs, ro.nets, ro.outs) == (2, [], {}, {})
+    batch.backward()
+    nodes = dot_statements(draw_network(net, highlight=net.parameters()[0], output=batch))[0]
+    assert not any("net " in row for row in rows(nodes["n0_0"]["label"]))  # weights and gradients only
+
+
+def test_outputs_are_found_by_structure_not_by_label():
+    """Two models of one shape share the labels out[0,0], ...; a user may relabel an output."""
+    a = MLP(2, [2, 1], activations=["sigmoid", "sigmoid"], seed=0)
+    b = MLP(2, [2, 1], activations=["sigmoid", "sigmoid"], seed=1)
+    ya, yb = a([0.5, -1.0]), b([0.5, -1.0])
+    yb.label = "y"
+    E = ya * yb
+    for model, y in ((a, ya), (b, yb)):
+        ro = readout(model, E)
+        last = model.layers[-1].neurons[0]
+        assert ro.outs[last] is y
+        assert all(ro.outs[n].inputs == (ro.nets[n],) for n in ro.nets)
