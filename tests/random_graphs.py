@@ -31,6 +31,8 @@ def _smooth_ops():
     float constant), its operands mapped into the op's smooth domain (op_cases.ROWS)."""
     table = {}
     for op in ops.TABLE:
+        if op.name not in ROWS:  # test_ops.py says which op has no row
+            continue
         domain = ROWS[op.name].domain
         if op.kind == BINARY:
             m = op.methods[0]
@@ -46,7 +48,7 @@ def _smooth_ops():
 
 SMOOTH_OPS = _smooth_ops()
 # Ops not smooth at 0 (relu, abs): their operand a must be away from it.
-KINKED = {m for op in ops.TABLE if ROWS[op.name].kinked for m in op.methods}
+KINKED = {m for op in ops.TABLE if op.name in ROWS and ROWS[op.name].kinked for m in op.methods}
 
 NARY_OPS = {
     "dot": lambda a, b, c, lib: lib.dot([a, c], [b, a], bias=b),
