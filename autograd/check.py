@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .ieee import ieee_div
 from .modes import no_grad
-from .validate import Number, real
+from .validate import Number, positive, real
 from .value import Value
 
 Fn = Callable[..., Value]
@@ -98,10 +98,7 @@ def _evaluate(fn: Fn, inputs: list[Value], where: str) -> Value:
 
 
 def _check_eps(eps: float, where: str) -> float:
-    eps = real(eps, f"{where}: eps")
-    if not (eps > 0 and math.isfinite(eps)):
-        raise ValueError(f"{where}: eps must be a positive finite number, not {eps!r}")
-    return eps
+    return positive(eps, f"{where}: eps")
 
 
 def _slopes(fn: Fn, inputs: list[Value], eps: float, where: str) -> list[tuple[float, float]]:

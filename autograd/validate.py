@@ -72,6 +72,9 @@ def finite(x: object, what: str) -> float:
     """A real number that is not ±inf or nan (ValueError otherwise)."""
     value = real(x, what)
     if not math.isfinite(value):
+        if isinstance(x, numbers.Rational):  # 10**400: too long to show, too large for a float
+            kind = "an int" if isinstance(x, numbers.Integral) else f"a {type(x).__name__}"
+            raise ValueError(f"{what} must be a finite number, not {kind} too large for a float")
         raise ValueError(f"{what} must be a finite number, not {shown(x)}")
     return value
 
@@ -93,6 +96,11 @@ def whole(x: object, what: str, least: int | None = None, most: int | None = Non
     if value is None or (least is not None and value < least) or (most is not None and value > most):
         raise ValueError(f"{what} must be {_whole_range(least, most)}, not {shown(x)}")
     return value
+
+
+def random_seed(x: object, what: str) -> int | None:
+    """A seed for ``random.Random``: a whole number, or None for a fresh one each time."""
+    return None if x is None else whole(x, what)
 
 
 def _whole_range(least: int | None, most: int | None) -> str:

@@ -39,7 +39,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-from autograd.validate import real, whole
+from autograd.validate import finite, shown, whole
 from nn.layers import ACTIVATIONS, LAYER_ACTIVATIONS
 from nn.losses import LOSSES, LossSpec
 
@@ -92,8 +92,8 @@ class NetSpec:
 
 
 def _show(x: Any) -> str:
-    text = repr(x)
-    return f"{type(x).__name__} {text if len(text) < 60 else text[:57] + '...'}"
+    """What was found, for a message: its type and its value, cut short."""
+    return f"{type(x).__name__} {shown(x)}"
 
 
 class _Reader:
@@ -107,12 +107,11 @@ class _Reader:
 
     def number(self, x: Any, where: str) -> float:
         try:
-            value = real(x, where)
+            return finite(x, where)
         except TypeError:
             raise self.fail(where, f"expected a number, found {_show(x)}") from None
-        if not math.isfinite(value):
-            raise self.fail(where, f"expected a finite number, found {x}")
-        return value
+        except ValueError:
+            raise self.fail(where, f"expected a finite number, found {shown(x)}") from None
 
     def numbers(self, xs: Any, where: str, length: int | None = None) -> list[float]:
         if not isinstance(xs, list) or not xs:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import random
 
-from autograd.validate import positive, whole
+from autograd.validate import positive, random_seed, whole
 
 
 def moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[list[list[float]], list[int]]:
@@ -17,7 +17,7 @@ def moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[list[list[fl
     ``noise`` a real number (NumPy scalars and Fraction too; never bool).
     """
     n, noise = _checked(n, 2, noise, "moons")
-    rng = random.Random(seed)
+    rng = random.Random(random_seed(seed, "moons: seed"))
     n_upper = n - n // 2
     points: list[list[float]] = []
     labels: list[int] = []
@@ -40,7 +40,7 @@ def spirals(
     """
     n_per_class, noise = _checked(n_per_class, 2, noise, "spirals")
     classes = whole(classes, "spirals: classes", least=2)
-    rng = random.Random(seed)
+    rng = random.Random(random_seed(seed, "spirals: seed"))
     points: list[list[float]] = []
     labels: list[int] = []
     for k in range(classes):

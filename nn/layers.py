@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeGuard
 
 from autograd import Value, dot
-from autograd.validate import finite, whole
+from autograd.validate import finite, random_seed, whole
 
 from .functional import softmax
 from .module import Module
@@ -172,7 +172,7 @@ class MLP(Module):
         for k, act in enumerate(activations[:-1]):
             if act in LAYER_ACTIVATIONS:
                 raise ValueError(f"MLP: {act!r} on hidden layer {k}; it is for the output layer only")
-        rng = random.Random(seed)
+        rng = random.Random(random_seed(seed, "MLP: seed"))
         sizes = [nin, *nouts]
         self.layers = [
             Layer(sizes[k], sizes[k + 1], activations[k], init=init, rng=rng, index=k)

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 import math
-import numbers
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from autograd import Value
-from autograd.validate import real
+from autograd.validate import finite
 
 FORMAT = "chainrule.state_dict"
 
@@ -68,7 +67,7 @@ class Module:
                             f"not {state.__class__.__name__}")
         params = dict(self.named_parameters())
         self._check_names(params, state, source)
-        values = {name: _parameter_value(state[name], f"{source}: {name}") for name in params}
+        values = {name: finite(state[name], f"{source}: {name}") for name in params}
         for name, p in params.items():
             p.data = values[name]
 
@@ -100,17 +99,6 @@ class Module:
         if not isinstance(doc, dict) or doc.get("format") != FORMAT or "parameters" not in doc:
             raise ValueError(f"{path}: not a chainrule parameter file (no \"format\": \"{FORMAT}\")")
         self.load_state_dict(doc["parameters"], source=str(path))
-
-
-def _parameter_value(v: object, where: str) -> float:
-    """Any real number (``validate.real``: NumPy scalars, Fraction, ...) that is finite as a float."""
-    value = real(v, where)
-    if math.isfinite(value):
-        return value
-    if isinstance(v, numbers.Rational):  # an int or Fraction beyond float range: too long to show
-        kind = "an int" if isinstance(v, numbers.Integral) else f"a {type(v).__name__}"
-        raise ValueError(f"{where} is {kind} too large for a float")
-    raise ValueError(f"{where} is {v!r}; parameters must be finite")
 
 
 def _listing(names: list[str], most: int = 5) -> str:

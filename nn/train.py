@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from autograd import Tape, Value, no_grad, trace, vsum
-from autograd.validate import whole
+from autograd.validate import positive, random_seed, whole
 
 from .losses import LOSSES, loss_named
 from .module import Module
@@ -58,10 +58,9 @@ def fit(
     mixed. A model whose forward pass branches on values must stay eager.
     """
     epochs, size = _checked_sizes(X, y, epochs, batch_size)
-    params = model.parameters()
-    loss_fn = _loss_function(loss)
+    params, l2 = model.parameters(), positive(l2, "fit: l2", allow_zero=True)
     opt = optimizer or SGD(params, lr=lr(0) if callable(lr) else lr)
-    gradients = _batch_gradients(model, params, loss_fn, l2, opt, compiled)
+    gradients = _batch_gradients(model, params, _loss_function(loss), l2, opt, compiled)
     next_batches = _batch_orders(len(X), size, seed)
     bar = _Progress(stream or sys.stderr, epochs, progress)
     history: list[float] = []
@@ -121,7 +120,7 @@ def _batch_gradients(model: Module, params: list[Value], loss: Loss, l2: float, 
 
 def _batch_orders(n: int, size: int, seed: int) -> Callable[[], list[list[int]]]:
     """Each call gives one epoch's batches of indices, reshuffled (seeded) unless a batch is all."""
-    rng = random.Random(seed)
+    rng = random.Random(random_seed(seed, "fit: seed"))
     order = list(range(n))
 
     def batches() -> list[list[int]]:

@@ -6,6 +6,7 @@ import io
 import itertools
 import math
 import random
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -588,3 +589,30 @@ def test_passing_the_parameters_method_is_a_clear_error():
     net = MLP(2, [1], seed=0)
     with pytest.raises(TypeError, match=r"net.parameters\(\)"):
         SGD(net.parameters, lr=0.1)
+
+
+@pytest.mark.parametrize(
+    ("l2", "error", "message"),
+    [(-5.0, ValueError, "fit: l2 must be a finite number >= 0, not -5.0"),
+     (math.nan, ValueError, "fit: l2 must be a finite number, not nan"),
+     (True, TypeError, "fit: l2 must be a real number, not bool True"),
+     ("0.1", TypeError, "fit: l2 must be a real number, not str '0.1'")],
+)
+def test_fit_checks_l2_before_training(l2, error, message):
+    net = MLP(2, [1], seed=0)
+    before = net.state_dict()
+    with pytest.raises(error, match=re.escape(message)):
+        fit(net, [[1.0, 2.0]], [1.0], "mse", l2=l2, epochs=1)
+    assert net.state_dict() == before
+
+
+@pytest.mark.parametrize("make", [lambda seed: MLP(2, [1], seed=seed), lambda seed: data.moons(4, seed=seed),
+                                  lambda seed: data.spirals(3, seed=seed),
+                                  lambda seed: fit(MLP(2, [1], seed=0), [[1.0, 2.0]], [1.0], "mse",
+                                                   epochs=1, batch_size=1, seed=seed)])
+def test_seeds_are_whole_numbers(make):
+    np = pytest.importorskip("numpy")
+    assert make(np.int64(3)) is not None and make(None) is not None
+    for bad in (True, 1.5, "3"):
+        with pytest.raises(ValueError, match="seed must be an int"):
+            make(bad)

@@ -58,7 +58,9 @@ def test_a_boolean_tensor_is_not_a_number():
      (lambda: whole(True, "n", 1), "n must be a positive int, not True"),
      (lambda: whole(2.0, "k", 0, 3), "k must be an int from 0 to 3, not 2.0"),
      (lambda: whole(1, "k", 2), "k must be an int >= 2, not 1"),
-     (lambda: finite(Fraction(10**400, 3), "w"), "w must be a finite number, not Fraction(1000")],
+     (lambda: finite(Fraction(10**400, 3), "w"), "w must be a finite number, not a Fraction too large"),
+     (lambda: finite(10**400, "w"), "w must be a finite number, not an int too large for a float"),
+     (lambda: finite(float("nan"), "w"), "w must be a finite number, not nan")],
 )
 def test_ranges_are_named(call, message):
     with pytest.raises(ValueError) as info:
