@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .ieee import ieee_div
 from .modes import no_grad
+from .notation import number
 from .validate import Number, positive, real
 from .value import Value
 
@@ -58,15 +59,16 @@ class GradcheckResult:
     def __str__(self) -> str:
         head = ("input", "analytic", "numeric", "abs err", "rel err", "")
         body = [
-            (r.label, f"{r.analytic:.10g}", f"{r.numeric:.10g}", f"{r.abs_err:.3g}",
-             f"{r.rel_err:.3g}", ("ok" if r.ok else "FAIL") + (" (kink)" if r.kink else ""))
+            (r.label, number(r.analytic, 10), number(r.numeric, 10), number(r.abs_err, 3),
+             number(r.rel_err, 3), ("ok" if r.ok else "FAIL") + (" (kink)" if r.kink else ""))
             for r in self.rows
         ]
         widths = [max(len(row[i]) for row in [head, *body]) for i in range(len(head))]
         lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in [head, *body]]
         verdict = "all gradients agree" if self.ok else f"{len(self.failures)} of {len(self.rows)} disagree"
         return "\n".join(
-            [f"gradcheck (eps={self.eps:g}, atol={self.atol:g}, rtol={self.rtol:g}): {verdict}", *lines]
+            [f"gradcheck (eps={number(self.eps, 6)}, atol={number(self.atol, 6)}, "
+             f"rtol={number(self.rtol, 6)}): {verdict}", *lines]
         )
 
 

@@ -22,6 +22,19 @@ def number(x: float, digits: int = 4) -> str:
     return f"{x + 0.0:.{digits}g}"  # -0.0 + 0.0 is 0.0
 
 
+def signed(x: float, digits: int = 4) -> str:
+    """A factor as the documents write it: negative numbers in parentheses, "0.7·(−0.4)"."""
+    return f"({number(x, digits)})" if x < 0 else number(x, digits)
+
+
+def plus(terms: list[str]) -> str:
+    """Terms joined by + and −: "0.1·0.23 + 0.4·0.55 − 0.4"."""
+    text = terms[0]
+    for t in terms[1:]:
+        text += f" − {t[1:]}" if t.startswith("-") else f" + {t}"
+    return text
+
+
 def latex_number(x: float, digits: int = 4) -> str:
     text = number(x, digits)
     if "e" in text:

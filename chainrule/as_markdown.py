@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from autograd.notation import latex_name, number
+from autograd.notation import latex_name, number, plus, signed
 
-from .as_text import agreement, plus, signed
+from .as_text import agreement
 from .report import NeuronForward, Report
 
 
@@ -52,6 +52,6 @@ def _claims(report: Report) -> list[str]:
         return []
     md = ["## The document's numbers", "", "| quantity | claimed | chainrule | |", "|---|---:|---:|---|"]
     for r in report.claims:
-        got = "—" if r.value is None else f"{r.value:.8g}"
+        got = "—" if r.value is None else number(r.value, 8)
         md.append(f"| {r.quantity} | {r.claimed} | {got} | {'✓' if r.right else '✗ wrong'} |")
     return [*md, "", agreement(report.claims)]

@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from autograd.notation import number
+from autograd.notation import number, plus, signed
 
 from .claims import ClaimResult
 from .report import NeuronForward, Report
-
-
-def signed(x: float) -> str:
-    """A factor as the documents write it: negative numbers in parentheses."""
-    return f"({number(x)})" if x < 0 else number(x)
-
-
-def plus(terms: list[str]) -> str:
-    """Terms joined by + and −: "0.1·0.23 + 0.4·0.55 − 0.4"."""
-    text = terms[0]
-    for t in terms[1:]:
-        text += f" − {t[1:]}" if t.startswith("-") else f" + {t}"
-    return text
 
 
 def net_formula(n: NeuronForward) -> str:
@@ -30,7 +17,7 @@ def net_formula(n: NeuronForward) -> str:
 
 def claims_table(results: tuple[ClaimResult, ...], mark: tuple[str, str]) -> list[str]:
     """quantity, claimed, chainrule's value and the verdict, in aligned columns."""
-    cells = [(r.quantity, r.claimed, "—" if r.value is None else f"{r.value:.8g}") for r in results]
+    cells = [(r.quantity, r.claimed, "—" if r.value is None else number(r.value, 8)) for r in results]
     w = [max(len(c[i]) for c in [("quantity", "claimed", "chainrule"), *cells]) for i in range(3)]
     rows = [f"{'quantity':<{w[0]}}  {'claimed':>{w[1]}}  {'chainrule':>{w[2]}}"]
     for r, (q, claimed, got) in zip(results, cells):

@@ -19,6 +19,8 @@ import os
 import sys
 from pathlib import Path
 
+from autograd.notation import number
+
 from . import netfile, output
 from .as_json import as_json
 from .as_text import text
@@ -57,12 +59,12 @@ def _check(args: argparse.Namespace) -> int:
     claims = netfile.load_claims(args.claims)
     results = check_claims(work(spec), claims)
     for r in results:
-        if r.right:
-            print(f"✓ {r.quantity} = {r.claimed}: right (chainrule: {r.value:.8g})")
-        elif r.value is None:
+        if r.value is None:
             print(f"✗ {r.quantity}: {r.why}")
+        elif r.right:
+            print(f"✓ {r.quantity} = {r.claimed}: right (chainrule: {number(r.value, 8)})")
         else:
-            print(f"✗ {r.quantity} = {r.claimed}: wrong; it is {r.value:.8g}")
+            print(f"✗ {r.quantity} = {r.claimed}: wrong; it is {number(r.value, 8)}")
             if r.why:
                 print("  " + r.why.replace("\n", "\n  "))
     wrong = sum(not r.right for r in results)
