@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .notation import check_digits, latex_name, latex_number, number
-from .paths import PathSet, dag_paths
+from .paths import PathSet, count_paths, dag_paths
 from .validate import whole
 from .value import Value
 
@@ -164,41 +164,13 @@ def explain(
     ps = PathSet(output, wrt)
     if ps.n_paths == 0:
         return Explanation(output, wrt, "paths", (), 0, 0.0, digits)
-    edges = _labelled_edges(ps)
-    n_paths = _count(edges, ps.order, wrt, output)
+    edges = ps.labelled_edges()
+    n_paths = count_paths(edges, ps.order, output, wrt)
     if output is not wrt and (form == "delta" or (form == "auto" and n_paths > max_paths)):
         terms = _delta_terms(ps)
         return Explanation(output, wrt, "delta", tuple(terms[:max_paths]), len(terms), ps.total, digits)
     listed = tuple(itertools.islice(_paths(ps, edges), max_paths))
     return Explanation(output, wrt, "paths", listed, n_paths, ps.total, digits)
-
-
-def _labelled_edges(ps: PathSet) -> dict[Value, list[tuple[Value, float]]]:
-    """The paths of ``ps`` seen through labelled nodes only: {P: [(Q, ∂P/∂Q), ...]} for each
-    labelled node P (and the output), Q the labelled nodes (or wrt) first met below P, and
-    ∂P/∂Q summed over every route through unlabelled nodes. Paths that differ only in
-    unlabelled nodes are then one term, with one factor per pair of labelled nodes."""
-    below: dict[Value, dict[Value, float]] = {}
-    for node in ps.order:  # inputs before users
-        acc: dict[Value, float] = {}
-        for x, d in ps.edges[node]:
-            if x is ps.wrt or x.label:
-                acc[x] = acc.get(x, 0.0) + d
-            else:
-                for q, v in below[x].items():
-                    acc[q] = acc.get(q, 0.0) + d * v
-        below[node] = acc
-    return {n: list(acc.items()) for n, acc in below.items() if n.label or n is ps.output}
-
-
-def _count(edges: dict[Value, list[tuple[Value, float]]], order: list[Value], wrt: Value,
-           output: Value) -> int:
-    """How many paths ``edges`` has from output to wrt (by counting, not listing them)."""
-    counts = {wrt: 1}
-    for node in order:
-        if node in edges:
-            counts[node] = sum(counts.get(q, 0) for q, _ in edges[node])
-    return counts.get(output, 1 if output is wrt else 0)
 
 
 def _paths(ps: PathSet, edges: dict[Value, list[tuple[Value, float]]]) -> Iterator[Term]:

@@ -32,8 +32,8 @@ class PathSet:
     def __init__(self, output: Value, wrt: Value) -> None:
         self.output, self.wrt = output, wrt
         order = topological_order(output)
-        edges, counts = _edges_to(wrt, order)
-        self.n_paths = counts.get(output, 0)
+        edges = _edges_to(wrt, order)
+        self.n_paths = count_paths(edges, order, output, wrt)
         self.delta = _deltas(output, order, edges)
         self.total = self.delta.get(wrt, 0.0) if self.n_paths else 0.0
         # Keep only what the output reaches: a node that leads to wrt but hangs below the
@@ -55,48 +55,55 @@ class PathSet:
         """
         return dag_paths(self.edges, self.output, self.wrt)
 
+    def labelled_edges(self) -> Edges:
+        """The paths seen through labelled nodes only: {P: [(Q, ∂P/∂Q), ...]} for each labelled
+        node P (and the output), Q the labelled nodes (or wrt) first met below P, and ∂P/∂Q
+        summed over every route through unlabelled nodes between them. Paths that differ only
+        in unlabelled nodes are then one path, with one edge per pair of labelled nodes.
+
+        One sweep in topological order, no path enumeration.
+        """
+        below: dict[Value, dict[Value, float]] = {}
+        for node in self.order:  # inputs before users
+            acc: dict[Value, float] = {}
+            for x, d in self.edges[node]:
+                if x is self.wrt or x.label:
+                    acc[x] = acc.get(x, 0.0) + d
+                else:
+                    for q, v in below[x].items():
+                        acc[q] = acc.get(q, 0.0) + d * v
+            below[node] = acc
+        return {n: list(acc.items()) for n, acc in below.items() if n.label or n is self.output}
+
     def nearest_labelled_users(self) -> dict[Value, float]:
         """{P: ∂P/∂wrt along routes through unlabelled nodes only}, for the labelled nodes P
-        first met going up from wrt (the output counts as labelled).
-
-        One sweep in topological order, no path enumeration: ``through[n]`` is ∂n/∂wrt along
-        routes whose inner nodes are all unlabelled.
-        """
-        through: dict[Value, float] = {self.wrt: 1.0}
-        found: dict[Value, float] = {}
-        for node in self.order:  # inputs before users
-            total = 0.0
-            reached = False
-            for x, d in self.edges[node]:
-                if x in through:
-                    total += d * through[x]
-                    reached = True
-            if not reached:
-                continue
-            if node.label or node is self.output:
-                found[node] = total
-            else:
-                through[node] = total
-        return found
+        first met going up from wrt (the output counts as labelled)."""
+        return {p: d for p, edges in self.labelled_edges().items() for q, d in edges if q is self.wrt}
 
 
-def _edges_to(wrt: Value, order: list[Value]) -> tuple[Edges, dict[Value, int]]:
-    """({node: its input edges that lead to wrt}, {node: how many paths lead from it to wrt}).
-
-    One sweep, inputs before users: a node's path count is the sum of its inputs', so the
-    paths are counted without listing them.
-    """
+def _edges_to(wrt: Value, order: list[Value]) -> Edges:
+    """{node: its input edges that lead to wrt}, in one sweep, inputs before users."""
     edges: Edges = {}
-    counts: dict[Value, int] = {wrt: 1}
+    reaches = {wrt}
     for node in order:  # inputs before users
         op = node._op
         if node is wrt or op is None or op.blocks:  # a held-constant node passes no path on
             continue
-        through = [(x, d) for x, d in zip(inputs(node), local_grads(node)) if x in counts]
+        through = [(x, d) for x, d in zip(inputs(node), local_grads(node)) if x in reaches]
         if through:
             edges[node] = through
-            counts[node] = sum(counts[x] for x, _ in through)
-    return edges, counts
+            reaches.add(node)
+    return edges
+
+
+def count_paths(edges: Edges, order: list[Value], start: Value, end: Value) -> int:
+    """How many paths ``edges`` has from ``start`` down to ``end``: a node's count is the sum of
+    its inputs', so they are counted without listing them (a deep network has exponentially many)."""
+    counts = {end: 1}
+    for node in order:  # inputs before users
+        if node in edges:
+            counts[node] = sum(counts.get(q, 0) for q, _ in edges[node])
+    return counts.get(start, 1 if start is end else 0)
 
 
 def _deltas(output: Value, order: list[Value], edges: Edges) -> dict[Value, float]:
