@@ -97,11 +97,14 @@ def _one_or_batch(one: Callable[[Any, Any], Value], name: str, outputs: Any, tar
     return one(outputs, targets)
 
 
-def _label(t: Any, allowed: tuple[float, ...], name: str) -> float:
-    value = finite(t, f"{name}: a target")
-    if value not in allowed:
-        raise ValueError(f"{name}: a target must be one of {allowed}, not {t!r}")
-    return value
+def is_probability(t: float) -> bool:
+    """A binary cross-entropy target: a number in [0, 1]."""
+    return 0.0 <= t <= 1.0
+
+
+def is_label(t: float) -> bool:
+    """A hinge target: −1 or +1."""
+    return t in (-1.0, 1.0)
 
 
 def binary_cross_entropy(outputs: Any, targets: Any, from_logits: bool = False) -> Value:
@@ -117,7 +120,7 @@ def binary_cross_entropy(outputs: Any, targets: Any, from_logits: bool = False) 
         if not isinstance(out, Value):
             raise TypeError(f"binary_cross_entropy: the output must be a Value, not {out!r}")
         t = real(t, "binary_cross_entropy: a target")
-        if not 0.0 <= t <= 1.0:
+        if not is_probability(t):
             raise ValueError(f"binary_cross_entropy: a target must be a number in [0, 1], not {t!r}")
         if from_logits:
             return logsumexp([0.0, out]) - out * t
@@ -135,7 +138,10 @@ def hinge(outputs: Any, targets: Any) -> Value:
     def one(out: Any, y: Any) -> Value:
         if not isinstance(out, Value):
             raise TypeError(f"hinge: the score must be a Value, not {out!r}")
-        return (1.0 - _label(y, (-1.0, 1.0), "hinge") * out).relu()
+        label = finite(y, "hinge: a target")
+        if not is_label(label):
+            raise ValueError(f"hinge: a target must be one of (-1.0, 1.0), not {y!r}")
+        return (1.0 - label * out).relu()
 
     return _one_or_batch(one, "hinge", outputs, targets)
 
@@ -199,14 +205,14 @@ LOSSES: dict[str, LossSpec] = {spec.name: spec for spec in (
              r"E = -[t \log p + (1-t)\log(1-p)]",
              # a linear output is a logit, a sigmoid's a probability
              lambda outs, ts, act: binary_cross_entropy(outs[0], ts[0], from_logits=act == "linear"),
-             one_output=True, target_check=lambda t: 0.0 <= t <= 1.0, target_rule="a target in [0, 1]",
+             one_output=True, target_check=is_probability, target_rule="a target in [0, 1]",
              activations=("sigmoid", "linear"),
              activation_rule="a sigmoid output (a probability) or a linear one (a logit)"),
     LossSpec("cross_entropy", cross_entropy, "E = −log pᵧ, p = softmax(z)", r"E = -\log p_y",
              lambda outs, k, act: cross_entropy(outs, k, from_logits=act != "softmax"), target="class"),
     LossSpec("hinge", hinge, "E = max(0, 1 − y·s)", r"E = \max(0, 1 - y s)",
              lambda outs, targets, act: hinge(outs[0], targets[0]),
-             one_output=True, target_check=lambda t: t in (-1.0, 1.0), target_rule="a label of -1 or 1"),
+             one_output=True, target_check=is_label, target_rule="a label of -1 or 1"),
 )}
 
 
