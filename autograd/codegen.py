@@ -41,6 +41,9 @@ from .op import BINARY, CONST_LEFT, NARY, UNARY, Op, fingerprint, names, node_op
 
 HERE = Path(__file__).resolve().parent / "generated"
 LINE = 110  # the longest line ruff allows (pyproject.toml)
+METHOD = " " * 8  # a method body's indent
+BODY = " " * 4  # a function body's indent
+LOOP = " " * 8  # a loop body's indent, in a function
 HEADER = "Written by ``python autograd/codegen.py`` from the op table, autograd/ops.py: do not edit."
 
 
@@ -98,9 +101,9 @@ def docstring(op: Op, method: str) -> str:
         head += " with x = other, y = self" if method == op.methods[1] else " with x = self, y = other"
     partials = [f"∂/∂{v} = {formula(d)}" for v, d in zip("xy", op.partials)]
     line = f"{head}; {', '.join(partials)}."
-    if len(line) + 8 + 6 <= LINE:
+    if len(METHOD + '""""""' + line) <= LINE:
         return line
-    return "\n".join([f"{head}.", "", *("        " + p for p in partials)])
+    return "\n".join([f"{head}.", "", *(METHOD + p for p in partials)])
 
 
 # The tail of every operator method: build the node in place (object.__new__ and slot
@@ -120,8 +123,8 @@ if MODE.plain:
 return finish(v, op, self, b, depth)"""
 
 
-def _indent(text: str, spaces: int) -> list[str]:
-    return [" " * spaces + line if line else "" for line in text.split("\n")]
+def _indent(text: str, indent: str) -> list[str]:
+    return [indent + line if line else "" for line in text.split("\n")]
 
 
 def _binary_methods(op: Op) -> list[str]:
@@ -142,20 +145,20 @@ def _binary_methods(op: Op) -> list[str]:
               "            try:", "                y = real(other)", "            except TypeError:",
               "                return NotImplemented", f"            value = {op.formula}",
               f"            op = {c}", "            b = y", "            depth = self._depth + 1",
-              *_indent(RECORD, 8), "",
+              *_indent(RECORD, METHOD), "",
               f"    def {reflected}(self, other: Number) -> Value:",
               f'        """{docstring(op, reflected)}"""',
               "        try:", "            x = real(other)", "        except TypeError:",
               "            return NotImplemented", "        y = self._data", f"        value = {op.formula}",
               f"        op = {left}", "        b = x", "        depth = self._depth + 1",
-              *_indent(RECORD, 8)]
+              *_indent(RECORD, METHOD)]
     return lines
 
 
 def _unary_method(op: Op, method: str) -> list[str]:
     return [f"    def {method}(self) -> Value:", f'        """{docstring(op, method)}"""',
             "        x = self._data", f"        value = {op.formula}", f"        op = {global_name(op)}",
-            "        b = None", "        depth = self._depth + 1", *_indent(RECORD, 8)]
+            "        b = None", "        depth = self._depth + 1", *_indent(RECORD, METHOD)]
 
 
 SLOTS = """\
@@ -185,7 +188,7 @@ def operators_module(table: Sequence[Op]) -> str:
     body += ["", "", "def record(value: float, op: Op, self: Any, b: Any, depth: int) -> Value:",
              '    """Record a node of an n-ary op (dot, vsum, shift): the tail of every method above."""',
              "    # self is what goes in the node's first slot, as in the methods.",
-             *_indent(RECORD, 4), "", "",
+             *_indent(RECORD, BODY), "", "",
              "def bind(cls: type[Value]) -> None:",
              '    """Called once by autograd/value.py: ``cls`` is the class the operators create."""',
              '    globals()["Value"] = cls']
@@ -301,7 +304,7 @@ def signature(name: str, params: list[str], table: Sequence[Op]) -> list[str]:
 def _loop(dialect: Dialect, table: Sequence[Op], nary_at: int) -> list[str]:
     chain = _dispatch(table, nary_at, lambda op: _backward_branch(op, dialect), dialect.nary)
     return [*signature(dialect.name, dialect.params, table), f'    """{dialect.doc}"""',
-            *("    " + line for line in dialect.head), *("        " + line for line in chain)]
+            *(BODY + line for line in dialect.head), *(LOOP + line for line in chain)]
 
 
 def backward_module(table: Sequence[Op]) -> str:
@@ -332,7 +335,7 @@ def tape_module(table: Sequence[Op]) -> str:
     forward = [*signature("forward", params, table),
                '    """The tape\'s forward pass: append each node\'s value, from its op\'s formula."""',
                "    append = vals.append", "    for op, a, b in zip(code, A, B):",
-               *("        " + line for line in chain)]
+               *(LOOP + line for line in chain)]
     return _module("The tape's loops: forward and backward over flat lists, one branch per op of the table.",
                    table, [*forward, "", "", *_loop(TAPE, table, 0)],
                    ["from math import isfinite", "from typing import Any", "from ..op import NARY, Op"])

@@ -48,6 +48,12 @@ def _value_label(v: Value, digits: int, delta: float | None, out: str) -> str:
     if delta is not None:
         text = html.escape(f"∂{out}/∂{v.label or '·'} = {number(delta, digits)}")
         rows.append(f'<font color="{HIGHLIGHT}">{text}</font>')
+    return table_label(rows)
+
+
+def table_label(rows: list[str]) -> str:
+    """An HTML-like label of one cell per row (HTML already escaped): Graphviz then lays out
+    the rows without borders."""
     cells = "".join(f"<tr><td>{r}</td></tr>" for r in rows)
     return f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{cells}</table>>'
 

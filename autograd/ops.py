@@ -1,7 +1,7 @@
 """The op table: for every operation, its value and its local derivatives, defined once.
 
 Everything else reads these rows: ``Value``'s operator methods, the backward loop and the
-tape's loops are written from them (``python -m autograd.codegen``, into ``generated/``);
+tape's loops are written from them (``python autograd/codegen.py``, into ``generated/``);
 ``Value.local_grads``, ``explain``, ``draw`` and ``gradcheck`` evaluate the same partials. If a
 second copy of "the derivative of tanh is 1 - tanh²" appears anywhere else, the design has
 drifted. To add an op, add its row here and a row to tests/op_cases.py (CONTRIBUTING.md).

@@ -5,7 +5,7 @@ set. Reference counting frees a graph as soon as it is dropped, and the cyclic g
 collector has nothing to untangle (micrograd spends most of a training step there).
 Plain-number operands never become nodes: ``x * 2`` is one node holding the constant 2.0.
 The arithmetic (``__mul__``, ``tanh``, ...) is inherited from ``generated.operators``, which
-``python -m autograd.codegen`` writes from the op table.
+``python autograd/codegen.py`` writes from the op table.
 """
 
 from __future__ import annotations

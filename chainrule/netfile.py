@@ -165,9 +165,9 @@ def parse(text: str, path: str = "<string>") -> NetSpec:
     input_names = r.names(names, "input_names", len(inputs)) if names is not None else None
     claims = _claims(r, doc.get("claims", {}), "claims")
     title, source = (_text(r, doc, key) for key in ("title", "source"))
+    title = title if "title" in doc else Path(path).stem
     _unique_names(r, layers, input_names)
-    return NetSpec(path, title or Path(path).stem, inputs, layers, loss.name, target, lr, steps, input_names,
-                   source, claims)
+    return NetSpec(path, title, inputs, layers, loss.name, target, lr, steps, input_names, source, claims)
 
 
 def _loss(r: _Reader, name: Any) -> LossSpec:

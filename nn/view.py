@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import graphviz
 
 from autograd import Explanation, Value, explain
-from autograd.draw import HIGHLIGHT
+from autograd.draw import HIGHLIGHT, table_label
 from autograd.notation import check_digits, number
 
 from .layers import MLP, Neuron
@@ -41,12 +41,6 @@ def _label_at(n_inputs: int, visible: float) -> float:
     return min(0.3, max(LABEL_HALF_WIDTH / visible, 0.8 / (n_inputs + 1)))
 
 
-def _table(rows: list[str]) -> str:
-    """An HTML-like label of one cell per row: Graphviz then lays out the rows without borders."""
-    cells = "".join(f"<tr><td>{r}</td></tr>" for r in rows)
-    return f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{cells}</table>>'
-
-
 def _neuron_label(n: Neuron, activation: str, digits: int, E: str, ro: Readout) -> str:
     """The box's text: name and activation, net and out when the graph has them, bias and ∂E/∂b."""
     rows = [f"<b>{html.escape(n.name)}</b>  <i>{html.escape(activation)}</i>"]
@@ -56,7 +50,7 @@ def _neuron_label(n: Neuron, activation: str, digits: int, E: str, ro: Readout) 
     b = n.b.label or "b"
     rows.append(html.escape(f"{b} = {number(n.b.data, digits)}"))
     rows.append(html.escape(f"∂{E}/∂{b} = {number(n.b.grad, digits)}"))
-    return _table(rows)
+    return table_label(rows)
 
 
 def _column(count: int) -> list[float]:

@@ -76,10 +76,15 @@ def test_the_readme_table_lists_every_module_and_only_those():
 
 
 def test_sources_are_cited_inside_the_repository():
-    """Comments and docstrings name a document by its title (docs/sources.md), never a path
-    outside the repository that a reader of the project does not have."""
-    files = [*sources(*PACKAGES, "tests", "demos", "benchmarks"),
-             *(ROOT / "chainrule" / "examples").glob("*.toml")]
+    """Comments, docstrings and docs name a document by its title, listed in docs/sources.md,
+    never by a path outside the repository that a reader of the project does not have."""
+    files = [*sources(*PACKAGES, "tests", "demos", "benchmarks"), *(ROOT / "docs").glob("*.md"),
+             *(ROOT / "chainrule" / "examples").glob("*.toml"), ROOT / "README.md", ROOT / "CONTRIBUTING.md"]
+    texts = {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in files}
     outside_path = "../" + "shared"  # spelt in two so that this file does not name it
-    outside = [str(p.relative_to(ROOT)) for p in files if outside_path in p.read_text(encoding="utf-8")]
-    assert outside == []
+    assert [name for name, text in texts.items() if outside_path in text] == []
+    listed = texts["docs/sources.md"]
+    cited = {title for text in texts.values()
+             for title in re.findall(r'"([^"\n]+)"\s*(?:#\s*)?\(docs/sources\.md', text)}
+    assert cited, "the tests and examples cite the documents"
+    assert sorted(t for t in cited if t not in listed) == []
