@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from autograd import Value
+from autograd.files import write_atomic
 from autograd.validate import finite
 
 FORMAT = "chainrule.state_dict"
@@ -82,23 +83,37 @@ class Module:
                            f"({len(params)} parameters): {'; '.join(parts)}")
 
     def save(self, path: str | Path) -> None:
-        """Write the parameters to ``path`` as JSON (never pickle: a weights file runs no code)."""
+        """Write the parameters to ``path`` as JSON (never pickle: a weights file runs no code),
+        atomically: a write that fails part-way leaves the old file as it was."""
         values = self.state_dict()
         bad = [n for n, v in values.items() if not math.isfinite(v)]
         if bad:
             raise ValueError(f"cannot save: {_listing(bad)} not finite (training diverged?)")
         doc = {"format": FORMAT, "model": self.__class__.__name__, "parameters": values}
-        Path(path).write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+        write_atomic(path, json.dumps(doc, indent=1) + "\n")
 
     def load(self, path: str | Path) -> None:
         """Read parameters written by ``save``; the model is unchanged if anything is wrong."""
-        try:
-            doc = json.loads(Path(path).read_text(encoding="utf-8"))
-        except json.JSONDecodeError as e:
-            raise ValueError(f"{path}: not a JSON file ({e})") from None
+        doc = _read_json(path)
         if not isinstance(doc, dict) or doc.get("format") != FORMAT or "parameters" not in doc:
             raise ValueError(f"{path}: not a chainrule parameter file (no \"format\": \"{FORMAT}\")")
         self.load_state_dict(doc["parameters"], source=str(path))
+
+
+def _read_json(path: str | Path) -> object:
+    """A JSON file's document; a ValueError naming the file for anything that is not JSON."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{path}: not a text file in UTF-8 (byte {e.start}: {e.reason})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path}: not a JSON file ({e})") from None
+    except RecursionError:
+        raise ValueError(f"{path}: not a chainrule parameter file (nested too deeply)") from None
+    except ValueError as e:  # an integer of more digits than Python converts
+        raise ValueError(f"{path}: not a chainrule parameter file ({e})") from None
 
 
 def _listing(names: list[str], most: int = 5) -> str:

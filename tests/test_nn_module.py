@@ -372,3 +372,42 @@ def test_load_state_dict_refuses_booleans_non_reals_and_non_finite_numbers(bad, 
         assert w in message
     assert len(message) < 200  # a 400-digit number is not repeated back
     assert bits(net.state_dict()) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [(b"\xff\xfe not utf-8", ["not a text file in UTF-8", "byte 0"]),
+     (b'{"format": "chainrule.state_dict", "parameters": {"w": ' + b"9" * 5000 + b"}}", ["digits"]),
+     (b"[" * 100_000 + b"]" * 100_000, ["nested too deeply"]),
+     (b"{not json", ["not a JSON file"])],
+    ids=["not-utf-8", "5000-digit-int", "deep-nesting", "not-json"],
+)
+def test_load_of_a_bad_file_names_the_file(tmp_path, content, words):
+    path = tmp_path / "w.json"
+    path.write_bytes(content)
+    net = MLP(2, [1], seed=0)
+    before = net.state_dict()
+    with pytest.raises(ValueError) as info:
+        net.load(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: ") and all(w in message for w in words), message
+    assert len(message) < 300 and net.state_dict() == before
+
+
+def test_save_is_atomic_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
+    import os
+
+    path = tmp_path / "w.json"
+    net = MLP(2, [2, 1], seed=0)
+    net.save(path)
+    good = path.read_bytes()
+    net.layers[0].neurons[0].b.data = 1.5
+
+    def full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OSError, match="No space"):
+        net.save(path)
+    assert path.read_bytes() == good and [p.name for p in tmp_path.iterdir()] == ["w.json"]
+    MLP(2, [2, 1], seed=5).load(path)  # still loadable
