@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from .anomaly import check_finite, check_grads
 from .generated.backward import propagate
-from .graph import inputs, topological_order, walk
-from .modes import MODE
+from .graph import GRAPH_LOCK, inputs, topological_order, walk
+from .modes import current
 
 if TYPE_CHECKING:
     from .value import Value
@@ -28,10 +28,16 @@ def backward(root: Value, seed: float = 1.0) -> None:
     Gradients accumulate, on leaves and inner nodes alike: calling it twice adds twice.
     Each call computes its own contribution from zero (gradients left by earlier calls are
     set aside and added back at the end), so a second call adds exactly the same again,
-    unlike micrograd's, which re-propagates what inner nodes already hold.
+    unlike micrograd's, which re-propagates what inner nodes already hold. Calls from several
+    threads run one at a time (``graph.GRAPH_LOCK``), so a shared subgraph gets every addition.
     """
+    with GRAPH_LOCK:
+        _backward(root, seed, current().anomaly)
+
+
+def _backward(root: Value, seed: float, anomaly: bool) -> None:
     order, leaves = walk(root)
-    if MODE.anomaly:
+    if anomaly:
         for node in order:
             check_finite(node, "backward")
     # Set aside what earlier passes left (rare after zero_grad), so this pass starts clean.
@@ -41,7 +47,7 @@ def backward(root: Value, seed: float = 1.0) -> None:
     try:
         root._grad += seed
         propagate(order)
-        if MODE.anomaly:
+        if anomaly:
             check_grads(order)
     finally:  # even when the anomaly check raises, earlier gradients are not lost
         for n, g in earlier:
@@ -50,8 +56,9 @@ def backward(root: Value, seed: float = 1.0) -> None:
 
 def zero_grad(root: Value) -> None:
     """Set ``grad`` to 0.0 on ``root`` and on every Value it depends on, leaves included."""
-    root._grad = 0.0
-    for node in topological_order(root):
-        node._grad = 0.0
-        for x in inputs(node):
-            x._grad = 0.0
+    with GRAPH_LOCK:
+        root._grad = 0.0
+        for node in topological_order(root):
+            node._grad = 0.0
+            for x in inputs(node):
+                x._grad = 0.0

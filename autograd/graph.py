@@ -7,6 +7,7 @@ so graphs of any depth work.
 
 from __future__ import annotations
 
+import threading
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
@@ -84,6 +85,11 @@ def topological_order(root: Value) -> list[Value]:
     return walk(root)[0]
 
 
+# Walks mark the nodes they reach and backward adds into their gradients: one at a time, so
+# that two threads sharing a subgraph never mix their marks or lose an addition.
+GRAPH_LOCK = threading.RLock()
+
+
 def walk(root: Value) -> tuple[list[Value], list[Value]]:
     """(the non-leaf nodes ``root`` depends on in topological order, the leaves it reaches).
 
@@ -92,6 +98,11 @@ def walk(root: Value) -> tuple[list[Value], list[Value]]:
     set is an explicit-stack walk (no recursion: a million-node chain is fine) that marks
     each node with a token fresh for this walk, instead of hashing nodes into a set.
     """
+    with GRAPH_LOCK:
+        return _walk(root)
+
+
+def _walk(root: Value) -> tuple[list[Value], list[Value]]:
     token = object()
     root._mark = token
     stack = [root]

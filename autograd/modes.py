@@ -1,14 +1,22 @@
 """Recording modes: ``no_grad`` (compute, record nothing) and ``detect_anomaly``.
 
-Both are process-wide switches (not thread-local), nestable, and restored on exit even when
-the block raises. Every op reads one flag, ``MODE.plain``, so the common case (recording,
-no anomaly checks) costs a single attribute test; anything else goes through ``finish``.
+A mode belongs to the thread and the asyncio task that enters it (a ``contextvars`` variable,
+as PyTorch's grad mode is thread-local): an evaluation thread under ``no_grad`` changes
+nothing for a thread that trains. Modes nest, and leaving a block restores exactly what was
+there, even when the block raises.
+
+Every op reads one flag, ``MODE.plain``, true while no thread or task anywhere is in a mode:
+the common case then costs a single attribute test. While any is, every op takes the rare
+path, ``finish``, which reads its own context's mode: slower, never wrong.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .anomaly import check_finite
@@ -18,67 +26,86 @@ if TYPE_CHECKING:
     from .value import Value
 
 
+@dataclass(frozen=True)
+class State:
+    """The mode of one thread or task: is the graph recorded, are nan/inf hunted."""
+
+    recording: bool = True
+    anomaly: bool = False
+
+
+PLAIN = State()
+_STATE: ContextVar[State] = ContextVar("autograd_mode", default=PLAIN)
+
+
 class _Mode:
-    __slots__ = ("anomaly", "plain", "recording")
+    """``plain``: no thread or task is in a mode, so an op may skip ``finish``."""
+
+    __slots__ = ("_active", "_lock", "plain")
 
     def __init__(self) -> None:
-        self.recording = True
-        self.anomaly = False
         self.plain = True
+        self._active = 0  # mode blocks open, in all threads and tasks
+        self._lock = threading.Lock()
 
-    def _set(self, recording: bool, anomaly: bool) -> None:
-        self.recording = recording
-        self.anomaly = anomaly
-        self.plain = recording and not anomaly
+    def _count(self, change: int) -> None:
+        with self._lock:
+            self._active += change
+            self.plain = self._active == 0
 
 
 MODE = _Mode()
 
 
+def current() -> State:
+    """The mode of the calling thread or task."""
+    return _STATE.get()
+
+
 @contextmanager
-def no_grad() -> Iterator[None]:
+def _mode(state: State) -> Iterator[None]:
+    token = _STATE.set(state)
+    MODE._count(+1)
+    try:
+        yield
+    finally:
+        _STATE.reset(token)
+        MODE._count(-1)
+
+
+def no_grad() -> AbstractContextManager[None]:
     """Ops inside the block compute values but record no graph: results are new leaves.
 
     Use it for parameter updates and inference, where a graph would only cost memory.
     """
-    saved = MODE.recording, MODE.anomaly
-    MODE._set(False, saved[1])
-    try:
-        yield
-    finally:
-        MODE._set(*saved)
+    return _mode(State(False, current().anomaly))
 
 
-@contextmanager
-def detect_anomaly() -> Iterator[None]:
+def detect_anomaly() -> AbstractContextManager[None]:
     """Raise ``FloatingPointError`` at the first op whose value or local derivative is nan/inf.
 
     The error names the op, its operands' labels and values, so the place where training
     first blew up is found at once. ``backward`` inside the block also checks the gradients
     it produces. It slows every op down; use it to hunt a bug, not to train.
     """
-    saved = MODE.recording, MODE.anomaly
-    MODE._set(saved[0], True)
-    try:
-        yield
-    finally:
-        MODE._set(*saved)
+    return _mode(State(current().recording, True))
 
 
 def is_recording() -> bool:
-    """True unless inside ``no_grad``."""
-    return MODE.recording
+    """True unless inside ``no_grad`` (in this thread or task)."""
+    return current().recording
 
 
 def finish(v: Value, op: Op, a: Any, b: Any, depth: int) -> Value:
     """An op's node outside the plain mode: under ``detect_anomaly`` it is checked for nan/inf
     (as a node, even under ``no_grad``); under ``no_grad`` the result is then a leaf."""
+    state = _STATE.get()
     v._op, v._a, v._b, v._depth = op, a, b, depth
     try:
-        if MODE.anomaly:
+        if state.anomaly:
             check_finite(v, "forward")
     finally:
-        if not MODE.recording:
+        if not state.recording:
             v._op = v._a = v._b = None
             v._depth = 0
     return v

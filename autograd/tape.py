@@ -25,7 +25,7 @@ from typing import Any
 from .generated.tape_loops import backward as _backward
 from .generated.tape_loops import forward as _forward
 from .graph import inputs, walk
-from .modes import MODE
+from .modes import current
 from .op import BINARY, NARY, UNARY, Op, parenthesized
 from .validate import Number, real
 from .value import Value
@@ -50,7 +50,7 @@ class Tape:
         if isinstance(example_inputs, (str, bytes, Value)) or not isinstance(example_inputs, Sequence):
             raise TypeError("trace: example_inputs must be a list of numbers, not "
                             f"{type(example_inputs).__name__}")
-        if not MODE.recording:
+        if not current().recording:
             raise RuntimeError("trace: inside no_grad() nothing is recorded, so there is no graph "
                                "to put on a tape; trace outside it")
         self.fn = fn

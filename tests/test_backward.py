@@ -162,3 +162,34 @@ def test_dropping_a_million_deep_graph_does_not_crash():
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "survived"
+
+
+def test_concurrent_backward_over_a_shared_subgraph_loses_no_addition():
+    """Threads calling backward on outputs that share inputs and inner nodes: each gradient is
+    the sum of every call's contribution, as if they ran one after another."""
+    import sys
+    import threading
+
+    def graph():
+        xs = [Value(0.1 * k - 1.0, label=f"x{k}") for k in range(20)]
+        shared = autograd.vsum([x * x for x in xs]).tanh()
+        outs = [(shared * x).sigmoid() + shared for x in xs for _ in range(2)]
+        return xs, outs
+
+    xs, outs = graph()
+    for out in outs:
+        out.backward()
+    expected = [x.grad for x in xs]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        for _ in range(10):  # without the lock about one run in five went wrong
+            xs, outs = graph()
+            threads = [threading.Thread(target=out.backward) for out in outs]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(10)
+            assert [x.grad for x in xs] == pytest.approx(expected, rel=1e-12)
+    finally:
+        sys.setswitchinterval(interval)

@@ -6,6 +6,7 @@ import pytest
 
 import autograd
 from autograd import Value, detect_anomaly, no_grad
+from autograd.modes import MODE
 
 # (expression, op named in the message); x = 0.0, y = -1.0 and z = 1000.0, labelled.
 ANOMALIES = [
@@ -143,3 +144,95 @@ def test_detect_anomaly_also_checks_ops_under_no_grad():
         Value(0.0, label="z").log()
     with no_grad():
         assert Value(0.0).log().data == -math.inf  # without anomaly checks: IEEE, no exception
+
+
+# --- modes belong to a thread or an asyncio task -------------------------------------------------
+
+
+def test_modes_of_two_threads_do_not_leak_into_the_process():
+    """A enters no_grad, B enters detect_anomaly, A leaves, B leaves: nothing is left on."""
+    import threading
+
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+    seen = {}
+
+    def a():
+        with no_grad():
+            a_in.set()
+            b_in.wait(5)
+            seen["a"] = (Value(2.0) * Value(3.0)).is_leaf
+        a_out.set()
+
+    def b():
+        a_in.wait(5)
+        with detect_anomaly():
+            b_in.set()
+            a_out.wait(5)
+            seen["b"] = (Value(2.0) * Value(3.0)).op
+
+    threads = [threading.Thread(target=a), threading.Thread(target=b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert seen == {"a": True, "b": "mul"}  # each thread saw its own mode
+    x = Value(3.0)
+    y = x * x
+    y.backward()
+    assert (y.op, x.grad) == ("mul", 6.0)
+    assert MODE.plain
+
+
+def test_an_evaluation_thread_under_no_grad_does_not_change_training_gradients():
+    import threading
+
+    def train(steps, stop=None):
+        w = Value(0.5, label="w")
+        grads = []
+        for k in range(steps):
+            x = Value(0.1 * k)
+            E = ((w * x).tanh() - 0.3) ** 2
+            E.backward()
+            grads.append(w.grad)
+            w.grad = 0.0
+        if stop is not None:
+            stop.set()
+        return grads
+
+    expected = train(300)
+    stop = threading.Event()
+
+    def evaluate():
+        while not stop.is_set():
+            with no_grad():
+                (Value(1.0) * Value(2.0)).tanh()
+
+    evaluator = threading.Thread(target=evaluate)
+    evaluator.start()
+    try:
+        assert train(300, stop) == expected
+    finally:
+        stop.set()
+        evaluator.join(10)
+
+
+def test_an_asyncio_task_under_no_grad_leaves_the_others_recording():
+    import asyncio
+
+    async def in_no_grad(entered, done):
+        with no_grad():
+            entered.set()
+            await done.wait()
+
+    async def main():
+        entered, done = asyncio.Event(), asyncio.Event()
+        task = asyncio.create_task(in_no_grad(entered, done))
+        await entered.wait()
+        x = Value(2.0)
+        y = x * x * x
+        y.backward()
+        done.set()
+        await task
+        return y.op, x.grad
+
+    assert asyncio.run(main()) == ("mul", 12.0)
