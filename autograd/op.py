@@ -118,6 +118,17 @@ class Op:
     def __repr__(self) -> str:
         return f"<op {self.title}>"
 
+    # An op is a row of the table, compared by identity (``op is MUL``): a copy, deep copy or
+    # unpickled op must be the row itself, so it travels by name.
+    def __reduce__(self) -> tuple[Callable[[str, str], Op], tuple[str, str]]:
+        return (op_named, (self.name, self.variant))
+
+    def __copy__(self) -> Op:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Op:
+        return self
+
     def spec(self) -> tuple[Any, ...]:
         """Everything code generation reads from this op (see ``fingerprint``)."""
         return (self.name, self.formula, self.partials, self.kind, self.variant, self.doc, self.methods,
@@ -153,6 +164,18 @@ def _compile(op: str, what: str, expr: str, variables: tuple[str, ...]) -> Calla
     return compiled
 
 
+# Every op of the table and its forms by (name, variant), for ops that travel by name.
+_BY_KEY: dict[tuple[str, str], Op] = {}
+
+
+def op_named(name: str, variant: str = "") -> Op:
+    """The table's op of this name (and form: "" the op, "c" x op c, "l" c op x)."""
+    try:
+        return _BY_KEY[name, variant]
+    except KeyError:
+        raise ValueError(f"no op {name!r} in the op table (was it removed?)") from None
+
+
 def table_of(namespace: Mapping[str, object]) -> tuple[Op, ...]:
     """Every Op in ``namespace`` (a module's globals), in the order defined; each must be
     bound to its name in capitals (``MUL = Op("mul", ...)``), as generated code refers to it."""
@@ -162,6 +185,9 @@ def table_of(namespace: Mapping[str, object]) -> tuple[Op, ...]:
             raise ValueError(f"op {op.name!r} is bound to {var}; bind it to {op.name.upper()}")
     if len({op.name for op in table}) != len(table):
         raise ValueError("two ops share a name")
+    for op in table:
+        for form in (op, *(op.forms if op.kind == BINARY else ())):
+            _BY_KEY[form.name, form.variant] = form
     return table
 
 

@@ -10,7 +10,10 @@ The arithmetic (``__mul__``, ``tanh``, ...) is inherited from ``generated.operat
 
 from __future__ import annotations
 
-from . import graph
+from collections.abc import Callable
+from typing import Any
+
+from . import graph, serial
 from .backprop import backward, zero_grad
 from .generated import operators
 from .generated.operators import Operators
@@ -112,6 +115,10 @@ class Value(Operators):
     def __format__(self, spec: str) -> str:
         """``f"{v:.4f}"`` formats the data, so Values print like the numbers they hold."""
         return format(self._data, spec) if spec else repr(self)
+
+    def __reduce__(self) -> tuple[Callable[..., Value], tuple[Any, ...]]:
+        """copy, deepcopy and pickle carry a computed Value's whole graph, flattened (``serial``)."""
+        return serial.reduce(self)
 
     def __bool__(self) -> bool:
         raise TypeError(

@@ -20,11 +20,18 @@ from .functional import softmax
 from .module import Module
 
 Activation = Callable[[Value], Value]
+
+
+def linear(v: Value) -> Value:
+    """The identity: a linear neuron's output is its net input (a named function, so models pickle)."""
+    return v
+
+
 ACTIVATIONS: dict[str, Activation] = {
     "relu": Value.relu,
     "sigmoid": Value.sigmoid,
     "tanh": Value.tanh,
-    "linear": lambda v: v,
+    "linear": linear,
 }
 LAYER_ACTIVATIONS = ("softmax",)  # act on a whole layer's outputs, so output layers only
 INITS = ("uniform", "xavier", "he")
