@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .anomaly import check_finite, check_grads
+from .anomaly import check_finite, check_grads, name
 from .generated.backward import propagate
 from .graph import GRAPH_LOCK, inputs, topological_order, walk
 from .modes import current
@@ -37,6 +37,7 @@ def backward(root: Value, seed: float = 1.0) -> None:
 
 def _backward(root: Value, seed: float, anomaly: bool) -> None:
     order, leaves = walk(root)
+    _check_unchanged(root, leaves)
     if anomaly:
         for node in order:
             check_finite(node, "backward")
@@ -52,6 +53,18 @@ def _backward(root: Value, seed: float, anomaly: bool) -> None:
     finally:  # even when the anomaly check raises, earlier gradients are not lost
         for n, g in earlier:
             n._grad += g
+
+
+def _check_unchanged(root: Value, leaves: list[Value]) -> None:
+    """Refuse a graph whose leaves were set since it was computed: its values and local
+    derivatives would mix old and new numbers, and the gradient be right for neither."""
+    changed = [leaf for leaf in leaves if leaf._born > root._born]
+    if changed:
+        names = ", ".join(name(leaf) for leaf in changed[:3]) + (", …" if len(changed) > 3 else "")
+        raise RuntimeError(
+            f"backward: {names} changed (its .data was set) after {name(root)} was computed from it; "
+            "compute the output again from the new values, then call backward"
+        )
 
 
 def zero_grad(root: Value) -> None:

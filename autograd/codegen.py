@@ -107,13 +107,15 @@ def docstring(op: Op, method: str) -> str:
 
 
 # The tail of every operator method: build the node in place (object.__new__ and slot
-# stores, no __init__ call) from the locals value, op, b and depth.
+# stores, no __init__ call) from the locals value, op, b and depth. _born: the EPOCH it was
+# made in, so that backward can tell a leaf changed since (see EPOCH).
 RECORD = """\
 v = new(Value)
 v._data = value
 v._grad = 0.0
 v._label = ""
 v._mark = None
+v._born = EPOCH
 if MODE.plain:
     v._op = op
     v._a = self
@@ -171,12 +173,16 @@ SLOTS = """\
     _op: Op | None
     _a: Any
     _b: Any
-    _depth: int"""
+    _depth: int
+    _born: int"""
 
 
 def operators_module(table: Sequence[Op]) -> str:
     """``generated/operators.py``: the ``Operators`` base class of ``Value``, and ``record``."""
-    body = ["new = object.__new__", "", "", "class Operators:",
+    body = ["new = object.__new__",
+            "# How many times a leaf's data has been set (value.py counts): a node made, or a leaf set,",
+            "# records it in _born, and backward refuses a leaf set after the output it starts from.",
+            "EPOCH = 0", "", "", "class Operators:",
             '    """Value\'s arithmetic: one method per op of the table, each recording one node."""', "",
             SLOTS]
     for op in table:

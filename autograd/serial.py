@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .generated import operators
 from .graph import walk
 from .op import BINARY, NARY, Op
 
@@ -61,6 +62,7 @@ def graph(leaves: list[Value], rows: list[Row]) -> Value:
     for op, a, b, data, grad, label, depth in rows:
         v = object.__new__(Value)
         v._op, v._data, v._grad, v._label, v._depth, v._mark = op, data, grad, label, depth, None
+        v._born = operators.EPOCH  # made now, from the copied numbers
         v._a = tuple(x if type(x) is float else nodes[x] for x in a) if op.kind == NARY else nodes[a]
         v._b = nodes[b] if op.kind == BINARY else b
         nodes.append(v)

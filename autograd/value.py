@@ -31,9 +31,10 @@ class Value(Operators):
     (0.967244, 0.440753, 'tanh', [0.220376])
     """
 
-    # _mark: a per-walk token, so that a graph walk needs no set of visited nodes. The
-    # operator methods (__mul__, tanh, ...) come from Operators, written from the op table.
-    __slots__ = ("_a", "_b", "_data", "_depth", "_grad", "_label", "_mark", "_op")
+    # _mark: a per-walk token, so that a graph walk needs no set of visited nodes; _born: the
+    # epoch (operators.EPOCH) the node was made in, or a leaf's data last set. The operator
+    # methods (__mul__, tanh, ...) come from Operators, written from the op table.
+    __slots__ = ("_a", "_b", "_born", "_data", "_depth", "_grad", "_label", "_mark", "_op")
     __array_ufunc__ = None  # NumPy scalars then defer to our reflected operators
 
     def __init__(self, data: Number, label: str = "") -> None:
@@ -44,6 +45,7 @@ class Value(Operators):
         self._b = None
         self._depth = 0
         self._mark = None
+        self._born = operators.EPOCH
         self.label = label
 
     # --- inspection ------------------------------------------------------------------
@@ -55,12 +57,16 @@ class Value(Operators):
 
     @data.setter
     def data(self, value: Number) -> None:
+        """A leaf's new number; a graph computed from the old one can no longer be differentiated
+        (``backward`` raises), as its values would mix old and new."""
         if self._op is not None:
             raise AttributeError(
                 f"cannot set data of a computed Value (op '{self._op.name}'): it would no longer "
                 "agree with its inputs; set the data of a leaf and recompute"
             )
         self._data = real(value, "data")
+        operators.EPOCH += 1
+        self._born = operators.EPOCH
 
     @property
     def grad(self) -> float:

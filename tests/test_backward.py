@@ -193,3 +193,42 @@ def test_concurrent_backward_over_a_shared_subgraph_loses_no_addition():
             assert [x.grad for x in xs] == pytest.approx(expected, rel=1e-12)
     finally:
         sys.setswitchinterval(interval)
+
+
+# --- a leaf changed between forward and backward ---------------------------------------------
+
+
+def test_a_leaf_changed_after_the_forward_pass_is_refused_naming_it():
+    w, x = Value(0.5, label="w"), Value(2.0, label="x")
+    y = (w * x).tanh()
+    y.label = "y"
+    w.data = -3.0  # y still holds tanh(0.5 * 2): a gradient now would be right for neither w
+    with pytest.raises(RuntimeError, match="backward: 'w' changed .* after 'y' was computed from it"):
+        y.backward()
+    assert (w.grad, x.grad) == (0.0, 0.0)
+    y = (w * x).tanh()  # computed again from the new value: fine
+    y.backward()
+    assert w.grad == pytest.approx(2.0 * (1 - math.tanh(-6.0) ** 2), rel=1e-12)
+
+
+def test_a_second_backward_after_an_optimizer_step_is_refused():
+    from nn import MLP, SGD, losses
+
+    net = MLP(2, [2, 1], seed=0)
+    E = losses.squared_error(net([1.0, -1.0]), 0.5)
+    E.backward()
+    SGD(net.parameters(), lr=0.1).step()
+    with pytest.raises(RuntimeError, match="changed"):
+        E.backward()
+    net.load_state_dict(net.state_dict())  # loading sets data too
+    E2 = losses.squared_error(net([1.0, -1.0]), 0.5)
+    E2.backward()  # a graph computed after the changes is fine
+
+
+def test_changes_before_the_forward_pass_and_to_other_leaves_are_fine():
+    w, other = Value(1.0, label="w"), Value(5.0)
+    w.data = 2.0
+    y = w * w
+    other.data = 7.0  # not in y's graph
+    y.backward()
+    assert w.grad == 4.0

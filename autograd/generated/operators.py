@@ -24,6 +24,9 @@ POW_C, POW_L = POW.forms
 
 
 new = object.__new__
+# How many times a leaf's data has been set (value.py counts): a node made, or a leaf set,
+# records it in _born, and backward refuses a leaf set after the output it starts from.
+EPOCH = 0
 
 
 class Operators:
@@ -39,6 +42,7 @@ class Operators:
     _a: Any
     _b: Any
     _depth: int
+    _born: int
 
     def relu(self) -> Value:
         """Rectified linear unit, max(0, x): relu(x); ∂/∂x = 1 if x > 0 else 0."""
@@ -52,6 +56,7 @@ class Operators:
         v._grad = 0.0
         v._label = ""
         v._mark = None
+        v._born = EPOCH
         if MODE.plain:
             v._op = op
             v._a = self
@@ -86,6 +91,7 @@ class Operators:
         v._grad = 0.0
         v._label = ""
         v._mark = None
+        v._born = EPOCH
         if MODE.plain:
             v._op = op
             v._a = self
@@ -110,6 +116,7 @@ class Operators:
         v._grad = 0.0
         v._label = ""
         v._mark = None
+        v._born = EPOCH
         if MODE.plain:
             v._op = op
             v._a = self
@@ -144,6 +151,7 @@ class Operators:
         v._grad = 0.0
         v._label = ""
         v._mark = None
+        v._born = EPOCH
         if MODE.plain:
             v._op = op
             v._a = self
@@ -168,6 +176,7 @@ class Operators:
         v._grad = 0.0
         v._label = ""
         v._mark = None
+        v._born = EPOCH
         if MODE.plain:
             v._op = op
             v._a = self
@@ -188,6 +197,7 @@ class Operators:
         v._grad = 0.0
         v._label = ""
         v._mark = None
+        v._born = EPOCH
         if MODE.plain:
             v._op = op
             v._a = self
@@ -208,6 +218,7 @@ class Operators:
         v._grad = 0.0
         v._label = ""
         v._mark = None
+        v._born = EPOCH
         if MODE.plain:
             v._op = op
             v._a = self
@@ -228,6 +239,7 @@ class Operators:
         v._grad = 0.0
         v._label = ""
         v._mark = None
+        v._born = EPOCH
         if MODE.plain:
             v._op = op
             v._a = self
@@ -248,6 +260,7 @@ class Operators:
         v._grad = 0.0
         v._label = ""
         v._mark = None
+        v._born = EPOCH
         if MODE.plain:
             v._op = op
             v._a = self
@@ -282,6 +295,7 @@ class Operators:
         v._grad = 0.0
         v._label = ""
         v._mark = None
+        v._born = EPOCH
         if MODE.plain:
             v._op = op
             v._a = self
@@ -306,6 +320,7 @@ class Operators:
         v._grad = 0.0
         v._label = ""
         v._mark = None
+        v._born = EPOCH
         if MODE.plain:
             v._op = op
             v._a = self
@@ -340,6 +355,7 @@ class Operators:
         v._grad = 0.0
         v._label = ""
         v._mark = None
+        v._born = EPOCH
         if MODE.plain:
             v._op = op
             v._a = self
@@ -364,6 +380,7 @@ class Operators:
         v._grad = 0.0
         v._label = ""
         v._mark = None
+        v._born = EPOCH
         if MODE.plain:
             v._op = op
             v._a = self
@@ -403,6 +420,7 @@ class Operators:
         v._grad = 0.0
         v._label = ""
         v._mark = None
+        v._born = EPOCH
         if MODE.plain:
             v._op = op
             v._a = self
@@ -430,6 +448,7 @@ class Operators:
         v._grad = 0.0
         v._label = ""
         v._mark = None
+        v._born = EPOCH
         if MODE.plain:
             v._op = op
             v._a = self
@@ -450,6 +469,7 @@ class Operators:
         v._grad = 0.0
         v._label = ""
         v._mark = None
+        v._born = EPOCH
         if MODE.plain:
             v._op = op
             v._a = self
@@ -470,6 +490,7 @@ class Operators:
         v._grad = 0.0
         v._label = ""
         v._mark = None
+        v._born = EPOCH
         if MODE.plain:
             v._op = op
             v._a = self
@@ -490,6 +511,7 @@ class Operators:
         v._grad = 0.0
         v._label = ""
         v._mark = None
+        v._born = EPOCH
         if MODE.plain:
             v._op = op
             v._a = self
@@ -510,6 +532,7 @@ class Operators:
         v._grad = 0.0
         v._label = ""
         v._mark = None
+        v._born = EPOCH
         if MODE.plain:
             v._op = op
             v._a = self
@@ -530,6 +553,7 @@ class Operators:
         v._grad = 0.0
         v._label = ""
         v._mark = None
+        v._born = EPOCH
         if MODE.plain:
             v._op = op
             v._a = self
@@ -547,6 +571,7 @@ def record(value: float, op: Op, self: Any, b: Any, depth: int) -> Value:
     v._grad = 0.0
     v._label = ""
     v._mark = None
+    v._born = EPOCH
     if MODE.plain:
         v._op = op
         v._a = self
