@@ -25,7 +25,9 @@ Fn = Callable[..., Value]
 
 @dataclass(frozen=True)
 class GradcheckRow:
-    """One input's comparison. ``kink`` means its one-sided slopes disagree."""
+    """One input's comparison. ``kink``: its one-sided slopes disagree and stay bounded as the
+    step shrinks; ``note`` says what the numbers cannot show (a kink, a jump, a step too small,
+    a function that changed between calls)."""
 
     label: str
     analytic: float
@@ -33,7 +35,8 @@ class GradcheckRow:
     abs_err: float
     rel_err: float
     ok: bool
-    kink: bool = False  # the one-sided slopes differ, and not by curvature: a kink
+    kink: bool = False
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ class GradcheckResult:
         head = ("input", "analytic", "numeric", "abs err", "rel err", "")
         body = [
             (r.label, number(r.analytic, 10), number(r.numeric, 10), number(r.abs_err, 3),
-             number(r.rel_err, 3), ("ok" if r.ok else "FAIL") + (" (kink)" if r.kink else ""))
+             number(r.rel_err, 3), ("ok" if r.ok else "FAIL") + (f" ({r.note})" if r.note else ""))
             for r in self.rows
         ]
         widths = [max(len(row[i]) for row in [head, *body]) for i in range(len(head))]
@@ -103,26 +106,51 @@ def _check_eps(eps: float, where: str) -> float:
     return positive(eps, f"{where}: eps")
 
 
-def _slopes(fn: Fn, inputs: list[Value], eps: float, where: str) -> list[tuple[float, float]]:
-    """For each input, the one-sided slopes (left, right) of fn, evaluated without a graph."""
+# A slope that grows at least this much when the step is halved grows like 1/step: a jump.
+JUMP_GROWTH = 1.5
+JUMP = "jump: a one-sided slope grows as the step shrinks, so fn is not continuous here"
+STEP_TOO_SMALL = "the step eps·max(1, |x|) is below the spacing of floats at x: use a larger eps"
+CHANGED = "fn gave different values at the same inputs: it is not a function of them alone"
+
+
+@dataclass(frozen=True)
+class _Slopes:
+    """One input's one-sided slopes of fn; ``vanished``: x ± h rounded back to x."""
+
+    left: float
+    right: float
+    vanished: bool
+
+
+def _slopes(fn: Fn, inputs: list[Value], eps: float, where: str) -> list[_Slopes]:
+    """For each input, the one-sided slopes of fn, evaluated without a graph."""
     with no_grad():
         f0 = _evaluate(fn, inputs, where).data
-        slopes = []
-        for x in inputs:
-            x0 = x.data
-            # The step scales with |x0| beyond 1 (at 1e10 a step of 1e-6 is below one ulp), and
-            # the slope divides by the step actually taken, x0 + h − x0 rounded as floats.
-            h = eps * max(1.0, abs(x0)) if math.isfinite(x0) else eps
-            above, below = x0 + h, x0 - h
-            try:
-                x.data = above
-                up = _evaluate(fn, inputs, where).data
-                x.data = below
-                down = _evaluate(fn, inputs, where).data
-            finally:
-                x.data = x0
-            slopes.append((ieee_div(f0 - down, x0 - below), ieee_div(up - f0, above - x0)))
-    return slopes
+        return [_slopes_at(fn, inputs, x, f0, eps, where) for x in inputs]
+
+
+def _slopes_at(fn: Fn, inputs: list[Value], x: Value, f0: float, eps: float, where: str) -> _Slopes:
+    x0 = x.data
+    # The step scales with |x0| beyond 1 (at 1e10 a step of 1e-6 is below one ulp), and the
+    # slope divides by the step actually taken, x0 + h − x0 rounded as floats.
+    h = eps * max(1.0, abs(x0)) if math.isfinite(x0) else eps
+    above, below = x0 + h, x0 - h
+    try:
+        x.data = above
+        up = _evaluate(fn, inputs, where).data
+        x.data = below
+        down = _evaluate(fn, inputs, where).data
+    finally:
+        x.data = x0
+    return _Slopes(ieee_div(f0 - down, x0 - below), ieee_div(up - f0, above - x0),
+                   above == x0 or below == x0)
+
+
+def _same_twice(fn: Fn, inputs: list[Value], first: float, where: str) -> bool:
+    """Whether fn gives the value of its recorded pass again (nan counts as the same)."""
+    with no_grad():
+        again = _evaluate(fn, inputs, where).data
+    return again == first or (again != again and first != first)
 
 
 def numerical_grad(fn: Fn, inputs: Sequence[Value | Number], eps: float = 1e-6) -> list[float]:
@@ -130,7 +158,7 @@ def numerical_grad(fn: Fn, inputs: Sequence[Value | Number], eps: float = 1e-6) 
     no backward involved."""
     eps = _check_eps(eps, "numerical_grad")
     values = _as_inputs(inputs, "numerical_grad")
-    return [(left + right) / 2 for left, right in _slopes(fn, values, eps, "numerical_grad")]
+    return [(s.left + s.right) / 2 for s in _slopes(fn, values, eps, "numerical_grad")]
 
 
 def gradcheck(
@@ -148,31 +176,44 @@ def gradcheck(
     other leaves that ``fn`` reaches (weights in a closure) do receive gradients.
     """
     eps = _check_eps(eps, "gradcheck")
-    atol = real(atol, "gradcheck: atol")
-    rtol = real(rtol, "gradcheck: rtol")
-    if not (atol >= 0 and rtol >= 0):
-        raise ValueError(f"gradcheck: atol and rtol must be >= 0, not {atol!r} and {rtol!r}")
+    atol = positive(atol, "gradcheck: atol", allow_zero=True)
+    rtol = positive(rtol, "gradcheck: rtol", allow_zero=True)
     values = _as_inputs(inputs, "gradcheck")
+    analytic, first = _analytic(fn, values)
+    same = _same_twice(fn, values, first, "gradcheck")
+    rows = [_row(x.label or f"input {i}", a, s, s2, atol, rtol, same)
+            for i, (x, a, s, s2) in enumerate(zip(values, analytic, _slopes(fn, values, eps, "gradcheck"),
+                                                   _slopes(fn, values, eps / 2, "gradcheck")))]
+    return GradcheckResult(tuple(rows), eps, atol, rtol)
+
+
+def _analytic(fn: Fn, values: list[Value]) -> tuple[list[float], float]:
+    """backward's ∂fn/∂input for each input, and fn's value; the inputs' grads left as they were."""
     saved = [x.grad for x in values]
     try:
         for x in values:
             x.grad = 0.0
-        _evaluate(fn, values, "gradcheck").backward()
-        analytic = [x.grad for x in values]
+        out = _evaluate(fn, values, "gradcheck")
+        out.backward()
+        return [x.grad for x in values], out.data
     finally:
         for x, g in zip(values, saved):
             x.grad = g
-    rows = []
-    slopes = _slopes(fn, values, eps, "gradcheck")
-    halved = _slopes(fn, values, eps / 2, "gradcheck")
-    for i, (x, a, (left, right), (left2, right2)) in enumerate(zip(values, analytic, slopes, halved)):
-        numeric = (left + right) / 2
-        tol = atol + rtol * abs(numeric)
-        gap = abs(left - right)
-        kink = gap > atol + rtol * max(abs(left), abs(right)) and abs(left2 - right2) > 0.75 * gap
-        # At a kink any subgradient between the one-sided slopes is right.
-        ok = (min(left, right) - tol <= a <= max(left, right) + tol) if kink else abs(a - numeric) <= tol
-        abs_err = abs(a - numeric)
-        rel_err = abs_err / abs(numeric) if numeric else (0.0 if abs_err == 0 else math.inf)
-        rows.append(GradcheckRow(x.label or f"input {i}", a, numeric, abs_err, rel_err, ok, kink))
-    return GradcheckResult(tuple(rows), eps, atol, rtol)
+
+
+def _row(label: str, a: float, s: _Slopes, s2: _Slopes, atol: float, rtol: float, same: bool) -> GradcheckRow:
+    """Compare one input's analytic gradient with its slopes at the step and at half of it."""
+    numeric = (s.left + s.right) / 2
+    tol = atol + rtol * abs(numeric)
+    abs_err = abs(a - numeric)
+    rel_err = abs_err / abs(numeric) if numeric else (0.0 if abs_err == 0 else math.inf)
+    gap = abs(s.left - s.right)
+    differ = gap > atol + rtol * max(abs(s.left), abs(s.right))
+    jump = differ and max(abs(s2.left), abs(s2.right)) > JUMP_GROWTH * max(abs(s.left), abs(s.right))
+    kink = differ and not jump and abs(s2.left - s2.right) > 0.75 * gap
+    # At a kink any subgradient between the one-sided slopes is right.
+    ok = (min(s.left, s.right) - tol <= a <= max(s.left, s.right) + tol) if kink else abs_err <= tol
+    note = (CHANGED if not same else STEP_TOO_SMALL if s.vanished else JUMP if jump
+            else "kink" if kink else "")
+    ok = ok and same and not s.vanished and not jump
+    return GradcheckRow(label, a, numeric, abs_err, rel_err, ok, kink, note)

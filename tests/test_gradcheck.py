@@ -155,3 +155,36 @@ def test_gradcheck_steps_with_the_size_of_the_input(x0):
     result = gradcheck(lambda x: x * x, [x0])
     assert result, str(result)
     assert math.isclose(result.rows[0].numeric, 2 * x0, rel_tol=1e-6)
+
+
+# --- what the differences cannot show: jumps, changing functions, steps that vanish ------------
+
+
+def test_a_jump_fails_where_a_kink_would_pass():
+    """x + step(x) at 0: the right slope is (h + 1)/h, growing like 1/h; backward says 1."""
+    result = gradcheck(lambda x: x + Value(1.0 if x.data > 0 else 0.0), [0.0])
+    (row,) = result.rows
+    assert not result and not row.ok and not row.kink
+    assert row.analytic == 1.0 and row.numeric > 1e5
+    assert row.note.startswith("jump") and "FAIL (jump" in str(result)
+
+
+def test_a_function_that_changes_between_calls_fails():
+    import itertools
+
+    calls = itertools.count()
+    result = gradcheck(lambda x: x * (1.0 + 1e-3 * next(calls)), [2.0])
+    (row,) = result.rows
+    assert not row.ok and "different values at the same inputs" in row.note
+
+
+def test_a_step_below_the_spacing_of_floats_says_so_instead_of_a_bare_nan():
+    result = gradcheck(lambda x: x * x, [1.0], eps=1e-300)
+    (row,) = result.rows
+    assert not row.ok and math.isnan(row.numeric)
+    assert "below the spacing of floats" in row.note and "larger eps" in str(result)
+
+
+def test_a_kink_is_still_a_kink():
+    (row,) = gradcheck(lambda x: x.relu() + x.abs(), [0.0]).rows
+    assert row.ok and row.kink and row.note == "kink"
