@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import random
 import sys
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from autograd import Tape, Value, no_grad, trace, vsum
+from autograd.notation import number
 from autograd.validate import positive, random_seed, whole
 
 from .losses import LOSSES, loss_named
@@ -60,7 +64,8 @@ def fit(
     epochs, size = _checked_sizes(X, y, epochs, batch_size)
     params, l2 = model.parameters(), positive(l2, "fit: l2", allow_zero=True)
     opt = optimizer or SGD(params, lr=lr(0) if callable(lr) else lr)
-    gradients = _batch_gradients(model, params, _loss_function(loss), l2, opt, compiled)
+    gradients = _watched(_batch_gradients(model, params, _loss_function(loss), l2, opt, compiled),
+                         -(-len(X) // size))
     next_batches = _batch_orders(len(X), size, seed)
     bar = _Progress(stream or sys.stderr, epochs, progress)
     history: list[float] = []
@@ -116,6 +121,35 @@ def _batch_gradients(model: Module, params: list[Value], loss: Loss, l2: float, 
         return E.data
 
     return eager
+
+
+# A loss this many times its first value has diverged (a learning rate too large, say).
+DIVERGED = 1e6
+
+
+def _watched(gradients: _Gradients, per_epoch: int) -> _Gradients:
+    """The batch gradients, checked before the optimizer steps: a loss that is no longer finite
+    stops training (the parameters stay as before that step); one grown a millionfold over the
+    first is warned about, once. Both name the step, so a diverging run says where."""
+    first: list[float] = []
+    steps = itertools.count()
+
+    def watched(rows: _Rows, targets: Sequence[Any], whole_set: bool) -> float:
+        value = gradients(rows, targets, whole_set)
+        k = next(steps)
+        where = f"step {k + 1} (epoch {k // per_epoch + 1})"
+        if not math.isfinite(value):
+            raise FloatingPointError(f"fit: the loss is {value} at {where}; training stopped with the "
+                                     "parameters as they were before it (a smaller learning rate?)")
+        if not first:
+            first.append(abs(value))
+        elif first[0] > 0 and abs(value) > DIVERGED * first[0] and len(first) == 1:
+            first.append(abs(value))  # warned
+            warnings.warn(f"fit: the loss grew from {number(first[0])} to {number(value)} by {where}: "
+                          "training is diverging (a smaller learning rate?)", RuntimeWarning, stacklevel=4)
+        return value
+
+    return watched
 
 
 def _batch_orders(n: int, size: int, seed: int) -> Callable[[], list[list[int]]]:

@@ -616,3 +616,27 @@ def test_seeds_are_whole_numbers(make):
     for bad in (True, 1.5, "3"):
         with pytest.raises(ValueError, match="seed must be an int"):
             make(bad)
+
+
+def test_fit_stops_at_a_non_finite_loss_naming_the_step():
+    net = MLP(1, [1], activations=["linear"], seed=0)
+    X, y = [[3.0], [-2.0]], [1.0, -1.0]
+    with pytest.warns(RuntimeWarning, match="diverging"), pytest.raises(
+            FloatingPointError, match=r"the loss is (inf|nan) at step (\d+) \(epoch \d+\)") as info:
+        fit(net, X, y, "mse", lr=1e5, epochs=50, batch_size=1)
+    assert all(math.isfinite(p.data) for p in net.parameters())  # as before the step that blew up
+    assert "smaller learning rate" in str(info.value)
+
+
+def test_fit_warns_once_when_the_loss_grows_a_millionfold():
+    import warnings
+
+    net = MLP(1, [1], activations=["linear"], seed=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            fit(net, [[3.0]], [1.0], "mse", lr=0.5, epochs=40)
+        except FloatingPointError:
+            pass
+    grew = [w for w in caught if "training is diverging" in str(w.message)]
+    assert len(grew) == 1 and "by step" in str(grew[0].message)
