@@ -203,7 +203,7 @@ def test_a_leaf_changed_after_the_forward_pass_is_refused_naming_it():
     y = (w * x).tanh()
     y.label = "y"
     w.data = -3.0  # y still holds tanh(0.5 * 2): a gradient now would be right for neither w
-    with pytest.raises(RuntimeError, match="backward: 'w' changed .* after 'y' was computed from it"):
+    with pytest.raises(RuntimeError, match=r"backward: 'w' changed .* after 'y' was computed from it"):
         y.backward()
     assert (w.grad, x.grad) == (0.0, 0.0)
     y = (w * x).tanh()  # computed again from the new value: fine
