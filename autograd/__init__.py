@@ -8,7 +8,7 @@
 from .backprop import backward, zero_grad
 from .check import GradcheckResult, GradcheckRow, gradcheck, numerical_grad
 from .draw import draw
-from .explain import Explanation, explain
+from .explain import Explanation, explain, explain_all
 from .graph import leaves, topological_order
 from .modes import detect_anomaly, is_recording, no_grad
 from .nary import dot, shift, vsum
@@ -31,6 +31,7 @@ __all__ = [
     "dot",
     "draw",
     "explain",
+    "explain_all",
     "gradcheck",
     "is_recording",
     "leaves",

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from autograd import Explanation, Value, explain
+from autograd import Explanation, Value
+from autograd.explain import explain_all
 from autograd.graph import operands
 from nn import MLP, SGD
 from nn.losses import LOSSES
@@ -107,8 +108,10 @@ def work(spec: NetSpec) -> Walkthrough:
     params = [p for layer in reversed(model.layers) for p in layer.parameters()]
     new_values = [p.data - spec.learning_rate * p.grad for p in params]
     after, history = _train_on(spec, model, {id(p): new for p, new in zip(params, new_values)})
+    # One set of sweeps for every derivation: explain(E, p) for each p would walk the whole
+    # graph per parameter, quadratic in the network's size.
     return Walkthrough(spec, model, E, outputs, _neuron_steps(model, E, outputs), params,
-                       [explain(E, p) for p in params], new_values, after, history, _labelled(E))
+                       explain_all(E, params), new_values, after, history, _labelled(E))
 
 
 def _neuron_steps(model: MLP, E: Value, outputs: list[Value]) -> list[list[NeuronStep]]:

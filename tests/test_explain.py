@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 
 import pytest
 from doc_2331 import NAMES_2331, network_2331
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from random_graphs import build, programs
 
+import autograd.paths
 from autograd import Explanation, UpdateTable, Value, dot, explain, shift, update_table, vsum
+from autograd.explain import explain_all
+from autograd.graph import topological_order
 from autograd.notation import latex_name, latex_number, number
 from autograd.paths import PathSet
+from chainrule import netfile
+from chainrule.walkthrough import work
 from nn import MLP, losses
 from nn.readout import readout
 
@@ -731,3 +738,156 @@ def test_the_delta_form_needs_no_path_enumeration():
     assert e.total == x.grad
     merged = explain(v, x)  # no labelled node between: the 2**40 paths are one term
     assert merged.n_terms == 1 and merged.total == x.grad
+
+
+# --- explain_all: every parameter from one set of sweeps, the same as explain one by one -------
+
+
+def _bits(x):
+    return struct.pack("<d", x)  # the float's every bit: -0.0 is not 0.0, a nan's payload counts
+
+
+def assert_identical(batch, one):
+    """Two explanations alike in everything: form, counts, terms, every factor's nodes and bits."""
+    assert (batch.output, batch.wrt, batch.form, batch.n_terms, batch.digits) == (
+        one.output, one.wrt, one.form, one.n_terms, one.digits)
+    assert _bits(batch.total) == _bits(one.total)
+    assert len(batch.terms) == len(one.terms)
+    for s, t in zip(batch.terms, one.terms):
+        assert [(f.top, f.bottom, _bits(f.value)) for f in s.factors] == [
+            (f.top, f.bottom, _bits(f.value)) for f in t.factors]
+    assert batch.text() == one.text() and batch.latex() == one.latex()
+
+
+def assert_explain_all_is_explain(output, params, **options):
+    batch = explain_all(output, params, **options)
+    assert len(batch) == len(params)
+    for e, p in zip(batch, params):
+        assert_identical(e, explain(output, p, **options))
+    return batch
+
+
+OPTIONS = [{}, {"form": "paths"}, {"form": "delta"}, {"max_paths": 1}, {"max_paths": 3, "digits": 6},
+           {"form": "paths", "max_paths": 2}]
+
+
+@pytest.mark.parametrize("name", netfile.examples())
+def test_the_walkthrough_of_every_example_explains_as_explain_does(name):
+    w = work(netfile.resolve(name))
+    assert len(w.explanations) == len(w.params) > 0
+    for e, p in zip(w.explanations, w.params):
+        assert_identical(e, explain(w.E, p))
+        assert e.total == p.grad
+    # and every labelled node of the graph (nets, outs, inputs, E itself), in every form
+    nodes = list(w.nodes.values())
+    for options in OPTIONS:
+        assert_explain_all_is_explain(w.E, [*w.params, *nodes], **options)
+
+
+def test_explain_all_on_the_document_network(doc):
+    _, p, _, E = doc
+    batch = assert_explain_all_is_explain(E, [p[name] for name in PARAMS_2331])
+    by_name = dict(zip(PARAMS_2331, batch))
+    assert by_name["w16"].text().split("\n")[1] == "        = 0.7935 · 0.1579 · 0.0197"
+    assert (by_name["w1"].form, by_name["w1"].n_terms) == ("paths", 3)
+    assert by_name["w1"].total == p["w1"].grad and by_name["w2"].total == 0.0 == p["w2"].grad
+    assert explain_all(E, []) == []
+
+
+@pytest.mark.parametrize("options", OPTIONS)
+def test_explain_all_on_a_deep_net(deep, options):
+    net, L = deep
+    batch = assert_explain_all_is_explain(L, net.parameters(), **options)
+    first = batch[0]  # w[0][0,0]: 64 paths through labelled nodes
+    assert first.n_terms == (1 if options.get("form", "auto") != "paths" else 64)
+    assert [e.total for e in batch] == [q.grad for q in net.parameters()]
+
+
+def test_explain_all_walks_the_graph_once(deep, monkeypatch):
+    """One topological order and one local derivative per node for all the parameters, where
+    explain takes one order per parameter (the walkthrough's quadratic time)."""
+    net, L = deep
+    calls = {"order": 0, "local": 0}
+    order, local = autograd.paths.topological_order, autograd.paths.local_grads
+
+    def counted_order(v):
+        calls["order"] += 1
+        return order(v)
+
+    def counted_local(v):
+        calls["local"] += 1
+        return local(v)
+
+    monkeypatch.setattr(autograd.paths, "topological_order", counted_order)
+    monkeypatch.setattr(autograd.paths, "local_grads", counted_local)
+    params = net.parameters()
+    explain_all(L, params)
+    assert calls["order"] == 1
+    assert calls["local"] <= len(topological_order(L))
+    explain(L, params[0])
+    assert calls["order"] == 2
+
+
+def test_explain_all_with_unlabelled_parameters_and_inner_nodes():
+    a, b = Value(0.5), Value(-1.5, label="b")  # a: an unlabelled leaf
+    h = (a * b).tanh()  # unlabelled inner node: explained by its own PathSet
+    g = h * a + b
+    g.label = "g"
+    y = g.sigmoid() * h
+    y.backward()
+    unreachable = Value(2.0, label="z")
+    batch = assert_explain_all_is_explain(y, [a, b, h, g, y, unreachable, a])
+    assert [e.total for e in batch] == [a.grad, b.grad, h.grad, g.grad, 1.0, 0.0, a.grad]
+    assert batch[5].n_terms == 0 and "does not reach" in batch[5].text()
+    for options in OPTIONS:
+        assert_explain_all_is_explain(y, [a, b, h, g, y, unreachable], **options)
+
+
+def test_explain_all_with_held_constant_shift():
+    w = Value(1.0, label="w")
+    n = w * 2
+    n.label = "n"
+    s = shift([n, w])  # held constant: no path through it
+    s.label = "s"
+    out = w * 3 - s + n
+    out.backward()
+    batch = assert_explain_all_is_explain(out, [w, n, s, out])
+    assert [e.total for e in batch] == [5.0, 1.0, -1.0, 1.0]
+    assert_identical(explain_all(s, [w, n, s])[2], explain(s, s))  # an output held constant
+
+
+def test_explain_all_bad_arguments(doc):
+    _, p, _, E = doc
+    with pytest.raises(TypeError, match=re.escape("explain_all: output must be a Value and params an "
+                                                  "iterable of Values, not float and list")):
+        explain_all(1.0, [p["w1"]])
+    with pytest.raises(TypeError, match=re.escape("explain_all: params[1] is a str, not a Value")):
+        explain_all(E, [p["w1"], "w2"])
+    with pytest.raises(TypeError, match="params an iterable of Values, not Value and Value"):
+        explain_all(E, p["w1"])
+    with pytest.raises(ValueError, match=re.escape("explain_all: form must be one of auto, paths, delta")):
+        explain_all(E, [p["w1"]], form="x")
+    with pytest.raises(ValueError, match=re.escape("explain_all: max_paths must be a positive int, not 0")):
+        explain_all(E, [p["w1"]], max_paths=0)
+    with pytest.raises(ValueError, match=re.escape("explain_all: digits must be an int from 1 to 17")):
+        explain_all(E, [p["w1"]], digits=0)
+
+
+@given(graphs(), st.sampled_from(OPTIONS))
+def test_property_explain_all_is_explain_one_by_one(graph, options):
+    leaves, nodes, output = graph
+    output.backward()
+    stray = Value(1.0, label="stray")
+    assert_explain_all_is_explain(output, [*nodes, stray, *leaves], **options)
+
+
+@given(programs(), st.sampled_from(OPTIONS), st.integers(0, 2**16))
+def test_property_explain_all_is_explain_on_every_op(program, options, labels):
+    """Every op of the table, some nodes labelled (bit k of ``labels`` labels node k)."""
+    leaves, nodes = build(program)
+    for k, v in enumerate(nodes[len(leaves):]):
+        if labels >> k & 1:
+            v.label = f"h{k}"
+    output = nodes[-1]
+    output.backward()
+    assert_explain_all_is_explain(output, nodes, **options)
