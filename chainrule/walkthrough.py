@@ -18,7 +18,7 @@ from nn import MLP, SGD
 from nn.losses import LOSSES
 from nn.readout import readout
 
-from .netfile import NetSpec
+from .netfile import GRADIENT, NetSpec
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,8 @@ class Walkthrough:
     def value_of(self, quantity: str) -> float | None:
         """The number a claim names: a label (net_n3), E, ∂E/∂w16 (or dE/dw16), new w16."""
         q = quantity.strip()
-        m = re.fullmatch(r"(?:∂|d)E\s*/\s*(?:∂|d)\s*(.+)", q)
-        if m:
-            v = self.nodes.get(m.group(1).strip())
+        if GRADIENT.match(q):
+            v = self.nodes.get(GRADIENT.sub("", q).strip())
             return None if v is None else v.grad
         m = re.fullmatch(r"new\s+(.+)|(.+?)\s+after", q)
         if m:
