@@ -19,13 +19,19 @@ import html
 import graphviz
 
 from .graph import constants, inputs, local_grads, topological_order
-from .notation import check_digits, number
+from .notation import check_digits, number, visible
 from .paths import PathSet
 from .validate import whole
 from .value import Value
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
 HIGHLIGHT = "#d62728"
+
+def label_text(text: str) -> str:
+    """Any text for a Graphviz label, plain or HTML-like, shown as written: ``&<>"'`` as entities
+    (Graphviz reads entities in both), and backslashes doubled, since both expand ``\\N`` (the
+    node's name) and ``\\G`` (the graph's), and plain labels ``\\l``, ``\\n``, ``\\r`` too."""
+    return html.escape(visible(text)).replace("\\", "\\\\")
 
 
 def _color(hot: bool) -> str:
@@ -42,11 +48,11 @@ def _value_label(v: Value, digits: int, delta: float | None, out: str) -> str:
     """A Value's box as an HTML table: label, data, grad and, on a highlighted path, ∂out/∂v."""
     rows = []
     if v.label:
-        rows.append(f"<b>{html.escape(v.label)}</b>")
-    rows.append(f"data {html.escape(number(v.data, digits))}")
-    rows.append(f"grad {html.escape(number(v.grad, digits))}")
+        rows.append(f"<b>{label_text(v.label)}</b>")
+    rows.append(f"data {label_text(number(v.data, digits))}")
+    rows.append(f"grad {label_text(number(v.grad, digits))}")
     if delta is not None:
-        text = html.escape(f"∂{out}/∂{v.label or '·'} = {number(delta, digits)}")
+        text = label_text(f"∂{out}/∂{v.label or '·'} = {number(delta, digits)}")
         rows.append(f'<font color="{HIGHLIGHT}">{text}</font>')
     return table_label(rows)
 
@@ -114,7 +120,7 @@ def _add_op(g: graphviz.Digraph, node: Value, ids: dict[Value, str], hot: bool, 
     """
     op_id = ids[node] + "_op"
     color = _color(hot)
-    g.node(op_id, node.op, shape="ellipse", color=color, fontcolor=color)
+    g.node(op_id, label_text(node.op), shape="ellipse", color=color, fontcolor=color)
     g.edge(op_id, ids[node], color=color)
     for x, d in zip(inputs(node), local_grads(node)):
         edge_hot = hot and x in on_path

@@ -108,3 +108,20 @@ def formula(expr: str) -> str:
     """An op-table formula as people read it: ``-ieee_div(out, y)`` → ``-(out / y)``,
     ``ieee_exp(x)`` → ``exp(x)``, ``1.0 - out * out`` → ``1 - out * out``."""
     return ast.unparse(_Readable().visit(ast.parse(expr, mode="eval")))
+
+
+# Never written raw: C0 and C1 controls (ESC starts terminal escape sequences; Graphviz's HTML
+# parser fails on them), line and paragraph separators, the bidirectional controls that reorder
+# what the reader sees, and lone surrogates (not text: they cannot be encoded).
+UNSHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _code(m: re.Match[str]) -> str:
+    code = ord(m[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """``text`` with each control character written as its escape (``\\x1b``, ``\\u202e``): a
+    name shows what it holds, in a terminal or a picture, and is never obeyed."""
+    return UNSHOWN.sub(_code, text)

@@ -1,4 +1,10 @@
-"""Writing a diagram to a file, and saying what to install when Graphviz's ``dot`` is missing."""
+"""Writing a diagram to a file, and saying what to install when Graphviz's ``dot`` is missing.
+
+``dot`` draws into a pipe and the picture is written with ``write_atomic``: no temporary DOT
+file beside the picture (Graphviz's own ``render`` writes one and then deletes it, a user's
+file of that name included), never half a picture, and a link at the name is replaced, not
+written through.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +13,44 @@ from pathlib import Path
 
 import graphviz
 
+from .files import write_atomic
+
 FORMATS = ("svg", "png", "pdf")
+INSTALL = ("Install Graphviz - Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz; "
+           "conda: conda install graphviz")
+NO_DOT = "Graphviz's `dot` program is not installed (the Python package alone cannot render)"
 
 
 class RenderError(RuntimeError):
     """A diagram could not be rendered; the message says why and what to do."""
 
 
+class DotMissing(RenderError):
+    """Graphviz's ``dot`` program is not installed, so nothing can be drawn."""
+
+
+def picture(graph: graphviz.Digraph, format: str, name: object = "the diagram") -> bytes:
+    """``graph`` drawn by ``dot`` in ``format``, read from its pipe: nothing is written.
+
+    ``DotMissing`` without ``dot``; ``RenderError`` with dot's own words (on one line) when it
+    fails. ``name`` is what the messages call the picture.
+    """
+    try:
+        return bytes(graph.pipe(format=format, quiet=True))
+    except graphviz.ExecutableNotFound:
+        raise DotMissing(f"cannot draw {name}: {NO_DOT}. {INSTALL}") from None
+    except graphviz.CalledProcessError as e:
+        stderr = e.stderr or b""
+        detail = stderr.decode(errors="replace") if isinstance(stderr, bytes) else str(stderr)
+        said = " ".join(detail.split()) or f"exit status {e.returncode}"
+        raise RenderError(f"Graphviz failed to draw {name}: {said}") from None
+
+
 def render(graph: graphviz.Digraph, path: str | os.PathLike[str], format: str = "svg") -> Path:
     """Render ``graph`` to ``path`` (its suffix set to ``format``: svg, png or pdf).
 
-    Without Graphviz's ``dot`` program the DOT source is saved beside ``path`` anyway (as
-    ``.gv``) and a RenderError says what to install.
+    Without Graphviz's ``dot`` program the DOT source is saved beside ``path`` (as ``.gv``,
+    never over an existing file) and a RenderError says what to install.
     """
     if format not in FORMATS:
         raise ValueError(f"render: format must be one of {', '.join(FORMATS)}, not {format!r}")
@@ -28,20 +60,22 @@ def render(graph: graphviz.Digraph, path: str | os.PathLike[str], format: str = 
         raise ValueError(f"render: {path} is a directory; give a file name, e.g. {Path(path) / 'graph'}")
     out = Path(path).with_suffix("." + format)
     out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        data = picture(graph, format, out)
+    except DotMissing:
+        raise RenderError(f"cannot draw {out}: {NO_DOT}. {_save_source(graph, out)}") from None
+    return write_atomic(out, data)
+
+
+def _save_source(graph: graphviz.Digraph, out: Path) -> str:
+    """Save the DOT source as ``out`` with suffix .gv, unless a file has that name; what to do next."""
     source = out.with_suffix(".gv")
     try:
-        graph.render(filename=source, outfile=out, format=format, cleanup=True, quiet=True)
-    except graphviz.ExecutableNotFound:
-        source.write_text(graph.source, encoding="utf-8")
-        raise RenderError(
-            f"cannot draw {out}: Graphviz's `dot` program is not installed (the Python package "
-            f"alone cannot render). The DOT source is saved in {source}. Install Graphviz - "
-            "Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz; conda: "
-            f"conda install graphviz - then render again, or run: dot -T{format} {source} -o {out}"
-        ) from None
-    except graphviz.CalledProcessError as e:
-        source.write_text(graph.source, encoding="utf-8")
-        stderr = e.stderr or b""
-        detail = stderr.decode(errors="replace").strip() if isinstance(stderr, bytes) else str(stderr)
-        raise RenderError(f"Graphviz failed to draw {out} (DOT source in {source}): {detail}") from None
-    return out
+        write_atomic(source, graph.source, overwrite=False)
+    except FileExistsError:
+        return (f"The DOT source is not saved: {source} exists, and is left as it was. {INSTALL} - "
+                "then render again")
+    except OSError as e:
+        return f"The DOT source is not saved ({source}: {e.strerror}). {INSTALL} - then render again"
+    return (f"The DOT source is saved in {source}. {INSTALL} - then render again, or run: "
+            f"dot -T{out.suffix[1:]} {source} -o {out}")

@@ -1,10 +1,21 @@
-"""The report as JSON (``--format json``, report.json): every number, machine-readable."""
+"""The report as JSON (``--format json``, report.json): every number, machine-readable.
+
+The output is strict JSON (RFC 8259), which jq, JavaScript and Go read: a number that is not
+finite (a step that diverged: nan, inf) is written as ``null``, and the top-level object
+``"non_finite"`` says which and what it was, keyed by the value's JSON pointer (RFC 6901):
+``{"/parameters/3/grad": "nan", "/E_after": "inf", "/history/2": "-inf"}``. It is always
+there, ``{}`` when every number is finite, so a reader never confuses a null it explains
+with a null that means "none" (a claim's value about an unknown quantity).
+"""
 
 from __future__ import annotations
 
+import json
+import math
 from typing import Any
 
 from autograd import Explanation
+from autograd.notation import UNSHOWN
 
 from .report import Report
 
@@ -17,7 +28,8 @@ def _derivation(e: Explanation) -> dict[str, Any]:
 
 
 def as_json(report: Report) -> dict[str, Any]:
-    """Every number of the worked example, with the formulas the text shows."""
+    """Every number of the worked example, with the formulas the text shows (see the module doc
+    for the numbers that are not finite)."""
     doc: dict[str, Any] = {
         "title": report.title,
         "source": report.source,
@@ -45,4 +57,35 @@ def as_json(report: Report) -> dict[str, Any]:
     if report.claims is not None:
         doc["claims"] = [{"quantity": r.quantity, "claimed": r.claimed, "value": r.value, "right": r.right,
                           "why": r.why} for r in report.claims]
-    return doc
+    non_finite: dict[str, str] = {}
+    strict = _finite(doc, "", non_finite)
+    strict["non_finite"] = non_finite
+    return strict
+
+
+def _finite(x: Any, pointer: str, found: dict[str, str]) -> Any:
+    """``x`` with each float that is not finite replaced by None and recorded in ``found``
+    under its JSON pointer ("nan", "inf" or "-inf")."""
+    if isinstance(x, float) and not math.isfinite(x):
+        found[pointer] = repr(x)
+        return None
+    if isinstance(x, dict):
+        return {k: _finite(v, f"{pointer}/{_token(k)}", found) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_finite(v, f"{pointer}/{i}", found) for i, v in enumerate(x)]
+    return x
+
+
+def _token(key: str) -> str:
+    """A key as a JSON pointer writes it: ~ as ~0, / as ~1."""
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def json_text(report: Report) -> str:
+    """``as_json`` written out: strict JSON (``allow_nan=False`` would raise rather than write
+    NaN), as readable UTF-8 but for the characters a terminal would obey or that are not text
+    (``UNSHOWN``: C1 controls, bidi controls, lone surrogates), written as ``\\uXXXX`` escapes,
+    which decode to the same strings. (``dumps`` escapes C0 controls itself: a raw newline is
+    the indentation's.)"""
+    text = json.dumps(as_json(report), indent=1, ensure_ascii=False, allow_nan=False)
+    return UNSHOWN.sub(lambda m: m[0] if m[0] == "\n" else f"\\u{ord(m[0]):04x}", text)

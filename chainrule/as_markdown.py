@@ -1,11 +1,41 @@
-"""The report as Markdown with LaTeX maths (report.md), the same sections as the text."""
+"""The report as Markdown with LaTeX maths (report.md), the same sections as the text.
+
+The user's text is written for Markdown: names go into maths through ``latex_name`` (control
+characters made visible first), with the characters that Markdown itself would read there,
+``|`` (a table cell's end), ``<`` and ``>`` (raw HTML) and the backtick (code), written as
+LaTeX commands, and ``](`` (a link) split by ``{}``; titles, sources and claims are text,
+their Markdown characters escaped.
+"""
 
 from __future__ import annotations
 
-from autograd.notation import latex_name, number, plus, signed
+import re
 
-from .as_text import agreement
+from autograd.notation import latex_name, number, plus, signed, visible
+
+from .as_text import agreement, shown
 from .report import NeuronForward, Report
+
+_IN_MATH = {"|": r"\vert{}", "<": r"\lt{}", ">": r"\gt{}", "`": r"\grave{}"}
+_LINK = "]("  # would make a link of a name holding it, where maths is not rendered
+# Backslash escapes: every character Markdown may read as markup inside a line, and an
+# underscore unless it sits between two letters or digits (out_n3 is not emphasis).
+_MARKUP = re.compile(r"[\\`*\[\]<>|$&~#]|_(?![^\W_])|(?<![^\W_])_")
+
+
+def text_md(text: str) -> str:
+    """Any text as Markdown shows it literally: control characters visible, markup escaped."""
+    return _MARKUP.sub(lambda m: "\\" + m[0], visible(text))
+
+
+def math_md(tex: str) -> str:
+    """LaTeX made safe inside Markdown: | < > ` as commands (see the module doc), and no ``](``."""
+    return "".join(_IN_MATH.get(c, c) for c in tex).replace(_LINK, "]{}(")
+
+
+def _tex(name: str) -> str:
+    """A name (already ``visible``) in maths."""
+    return math_md(latex_name(name))
 
 
 def _math(text: str) -> str:
@@ -14,21 +44,25 @@ def _math(text: str) -> str:
 
 
 def net_formula(n: NeuronForward) -> str:
-    names = [rf"{latex_name(w.name)} \cdot {latex_name(x.name)}" for w, x in n.products]
+    names = [rf"{_tex(w.name)} \cdot {_tex(x.name)}" for w, x in n.products]
     numbers = [f"{signed(w.value)}·{signed(x.value)}" for w, x in n.products] + [number(n.bias.value)]
-    return (f"{latex_name(n.net_label)} = {' + '.join([*names, latex_name(n.bias.name)])} "
+    return (f"{_tex(n.net_label)} = {' + '.join([*names, _tex(n.bias.name)])} "
             f"= {_math(plus(numbers))} = {number(n.net)}")
 
 
-def markdown(report: Report, images: list[str] | None = None) -> str:
-    """The worked example as a Markdown report with LaTeX maths (and the diagrams' images)."""
+def markdown(report: Report, images: list[str] | None = None, notes: list[str] | None = None) -> str:
+    """The worked example as a Markdown report with LaTeX maths (and the diagrams' images, and
+    ``notes`` on what is missing from them). The file's own text is shown, never obeyed."""
+    report = shown(report, visible, text_md)
     md = [f"# {report.title}", ""] + ([f"Source: {report.source}", ""] if report.source else [])
     for image in images or []:
         md += [f"![{image}]({image})", ""]
-    md += ["## The network", "", "Inputs: " + ", ".join(f"${latex_name(x.name)} = {number(x.value)}$"
+    for note in notes or []:
+        md += [f"*{text_md(note)}*", ""]
+    md += ["## The network", "", "Inputs: " + ", ".join(f"${_tex(x.name)} = {number(x.value)}$"
                                                           for x in report.inputs), ""]
     for layer in report.layers:
-        params = ", ".join(f"${latex_name(p.name)} = {number(p.value)}$" for p in layer.parameters)
+        params = ", ".join(f"${_tex(p.name)} = {number(p.value)}$" for p in layer.parameters)
         md.append(f"- layer {layer.index} ({layer.activation}, {layer.size}): {params}")
     md += ["", "## Forward pass", ""]
     for n in report.forward:
@@ -36,15 +70,25 @@ def markdown(report: Report, images: list[str] | None = None) -> str:
         md.append(f"- ${net_formula(n)}$, out = {act}(net) = ${number(n.out)}$")
     md += ["", "## Error", "", f"$${report.loss_latex} = {number(report.E)}$$", "", "## Backpropagation", "",
            "δ = ∂E/∂net for each neuron:", ""]
-    md += [f"- $\\delta_{{{latex_name(n.neuron)}}} = {number(n.delta)}$" for n in report.forward] + [""]
+    md += [f"- $\\delta_{{{_tex(n.neuron)}}} = {number(n.delta)}$" for n in report.forward] + [""]
     for g in report.gradients:
-        md += [g.explanation.markdown(), ""]
+        md += [math_md(g.explanation.markdown()), ""]
     md += [f"## Gradient descent (learning rate {number(report.learning_rate)})", "",
-           report.update_table().markdown(), "", "## After the step", "",
+           _update_table(report), "", "## After the step", "",
            f"After the step E = {number(report.E_after)} (was {number(report.E)}): {report.change_note}.", ""]
     if report.history:
         md += ["Further steps: " + ", ".join(number(e) for e in report.history), ""]
     return "\n".join(md + _claims(report)) + "\n"
+
+
+def _update_table(report: Report) -> str:
+    """The update table, each parameter's cell ``$latex_name(p)$`` made safe for Markdown."""
+    table = report.update_table()
+    lines = table.markdown().split("\n")
+    for k, row in enumerate(table.rows, start=len(lines) - len(table.rows)):
+        cell = f"| ${latex_name(row.label)}$ |"
+        lines[k] = lines[k].replace(cell, f"| ${math_md(latex_name(row.label))}$ |", 1)
+    return "\n".join(lines)
 
 
 def _claims(report: Report) -> list[str]:

@@ -1,11 +1,60 @@
-"""The report as terminal text, sections numbered as a student works them (ANSI colour optional)."""
+"""The report as terminal text, sections numbered as a student works them (ANSI colour optional).
+
+Names, titles and claims are the user's text: ``shown`` gives every renderer a copy of the
+report with each of them written safely for its format, here with ``visible``, so that no
+control character or escape sequence from a file reaches the terminal.
+"""
 
 from __future__ import annotations
 
-from autograd.notation import number, plus, signed
+import collections.abc
+import dataclasses
+
+from autograd import Explanation, Value
+from autograd.notation import number, plus, signed, visible
 
 from .claims import ClaimResult
-from .report import NeuronForward, Report
+from .report import NeuronForward, Quantity, Report
+
+Writer = collections.abc.Callable[[str], str]
+
+def relabelled(e: Explanation, name: Writer) -> Explanation:
+    """The derivation with every label as ``name`` writes it, its numbers unchanged. The
+    explanation writes the labels itself, so a label's newline could not be told from its own."""
+    copies: dict[int, Value] = {}
+
+    def copy(v: Value) -> Value:
+        return copies.setdefault(id(v), Value(v.data, label=name(v.label)))
+
+    terms = tuple(
+        dataclasses.replace(t, factors=tuple(dataclasses.replace(f, top=copy(f.top), bottom=copy(f.bottom))
+                                             for f in t.factors))
+        for t in e.terms)
+    return dataclasses.replace(e, output=copy(e.output), wrt=copy(e.wrt), terms=terms)
+
+
+def shown_claims(results: collections.abc.Iterable[ClaimResult], prose: Writer) -> tuple[ClaimResult, ...]:
+    """Claims with their quantity, number as written and explanation as ``prose`` writes them."""
+    return tuple(dataclasses.replace(r, quantity=prose(r.quantity), claimed=prose(r.claimed),
+                                     why="\n".join(map(prose, r.why.split("\n")))) for r in results)
+
+
+def shown(report: Report, name: Writer, prose: Writer) -> Report:
+    """The report to render: every name (inputs, neurons, parameters, in the derivations too) as
+    ``name`` writes it, the title, source and claims as ``prose`` does; numbers unchanged."""
+    def q(x: Quantity) -> Quantity:
+        return dataclasses.replace(x, name=name(x.name))
+
+    return dataclasses.replace(
+        report, title=prose(report.title), source=prose(report.source), inputs=tuple(map(q, report.inputs)),
+        layers=tuple(dataclasses.replace(layer, parameters=tuple(map(q, layer.parameters)))
+                     for layer in report.layers),
+        forward=tuple(dataclasses.replace(n, neuron=name(n.neuron), net_label=name(n.net_label),
+                                          bias=q(n.bias), products=tuple((q(w), q(x)) for w, x in n.products))
+                      for n in report.forward),
+        gradients=tuple(dataclasses.replace(g, name=name(g.name), explanation=relabelled(g.explanation, name))
+                        for g in report.gradients),
+        claims=None if report.claims is None else shown_claims(report.claims, prose))
 
 
 def net_formula(n: NeuronForward) -> str:
@@ -33,10 +82,12 @@ def agreement(results: tuple[ClaimResult, ...]) -> str:
 
 
 def text(report: Report, color: bool = False) -> str:
-    """The worked example as terminal text (ANSI colour when ``color``)."""
+    """The worked example as terminal text (ANSI colour when ``color``); the file's own text is
+    shown, never obeyed (see ``visible``)."""
     def bold(s: str) -> str:
         return f"\033[1m{s}\033[0m" if color else s
 
+    report = shown(report, visible, visible)
     sections = [_network(report), _forward(report), _error(report), _backprop(report),
                 _descent(report), _after(report)]
     titles = ["1. The network", "2. Forward pass", "3. Error", "4. Backpropagation",

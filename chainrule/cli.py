@@ -8,33 +8,49 @@
     chainrule walkthrough net.toml --format json      every number, machine-readable
     chainrule check net.toml --claims mine.toml       grade numbers you computed by hand
 
-Exit status: 0 done, 1 some claims are wrong (check), 2 a bad file or argument.
+--out never overwrites a file: a folder that holds report.md, report.json, network.svg/png,
+graph.svg/png or a .gv is refused (--force replaces them); --dot-source keeps the diagrams' DOT
+sources (.gv), which are otherwise kept only when Graphviz's dot is missing.
+
+Exit status: 0 done, 1 some claims are wrong (check), 2 a bad file or argument, or a file
+that cannot be read or written, 130 interrupted (Ctrl-C), 70 an internal error (a bug).
+Every failure is one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
 import os
 import sys
 from pathlib import Path
 
-from autograd.notation import number
+from autograd.notation import number, visible
 
 from . import netfile, output
-from .as_json import as_json
-from .as_text import text
+from .as_json import json_text
+from .as_text import shown_claims, text
 from .claims import check_claims
 from .report import build_report
 from .walkthrough import work
+
+INTERNAL = 70  # EX_SOFTWARE: chainrule itself went wrong
+INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+FAILED = 2  # a bad file or argument, or a file that cannot be read or written
+
+
+def _say(message: str) -> None:
+    """One line on stderr, the message's own control characters (newlines too) made visible."""
+    print(f"chainrule: {visible(message)}", file=sys.stderr)
 
 
 def _walkthrough(args: argparse.Namespace) -> int:
     spec = netfile.resolve(args.file)
     if args.steps is not None:
         spec.steps = args.steps
-    if args.out and Path(args.out).exists() and not Path(args.out).is_dir():  # before any work
-        raise netfile.NetFileError(args.out, "--out", "exists and is not a directory")
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        output.check(out, args.force)  # before any work
     w = work(spec)
     names = [p.label for p in w.params]
     if args.highlight is not None and args.highlight not in names:
@@ -42,22 +58,22 @@ def _walkthrough(args: argparse.Namespace) -> int:
                                    f"the parameters are {', '.join(names)}")
     report = build_report(w)
     if args.format == "json":
-        print(json.dumps(as_json(report), indent=1, ensure_ascii=False))
+        print(json_text(report))
     else:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR") and not args.no_color
         print(text(report, color=color))
-    if args.out:
-        files, problem = output.write(w, report, Path(args.out), args.highlight)
-        if problem:
-            print(f"chainrule: {problem}", file=sys.stderr)
-        print(f"\nwrote {', '.join(map(str, files))}", file=sys.stderr)
+    if out is not None:
+        written = output.write(w, report, out, args.highlight, force=args.force, dot_source=args.dot_source)
+        for note in written.notes:
+            _say(note)
+        print(f"\nwrote {visible(', '.join(map(str, written.files)))}", file=sys.stderr)
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
     spec = netfile.resolve(args.file)
     claims = netfile.load_claims(args.claims)
-    results = check_claims(work(spec), claims)
+    results = shown_claims(check_claims(work(spec), claims), visible)
     for r in results:
         if r.value is None:
             print(f"✗ {r.quantity}: {r.why}")
@@ -86,6 +102,10 @@ def parser() -> argparse.ArgumentParser:
     walk.add_argument("--highlight", metavar="NAME", help="the parameter whose paths the diagrams colour")
     walk.add_argument("--steps", type=int, metavar="N", help="train N more steps and show the loss of each")
     walk.add_argument("--no-color", action="store_true", help="no colour even on a terminal")
+    walk.add_argument("--force", action="store_true",
+                      help="with --out: replace the files of those names that DIR already holds")
+    walk.add_argument("--dot-source", action="store_true",
+                      help="with --out: also keep the diagrams' Graphviz sources (network.gv, graph.gv)")
     walk.set_defaults(run=_walkthrough)
     check = sub.add_parser("check", help="grade hand-computed numbers (a claims file) against a network")
     check.add_argument("file", nargs="?", help="the network file (default: the built-in example)")
@@ -100,12 +120,37 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] not in ("walkthrough", "check", "-h", "--help"):
         argv = ["walkthrough", *argv]
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:  # a terminal that cannot show ∂ gets \u2202, as stderr does
+        reconfigure(errors="backslashreplace")
+    try:
+        return _run(argv)
+    except (netfile.NetFileError, output.OutputError) as e:
+        _say(str(e))
+    except KeyboardInterrupt:
+        _say("interrupted")
+        return INTERRUPTED
+    except BrokenPipeError:  # the reader went away (chainrule | head): nothing to say to it
+        _silence_stdout()
+    except OSError as e:
+        _say(f"{f'{e.filename}: ' if e.filename else ''}{e.strerror or e}")
+    except MemoryError:
+        _say("out of memory")
+    except Exception as e:  # the last resort: a bug, reported in one line, not a traceback
+        _say(f"internal error (a bug, please report it): {type(e).__name__}: {e}")
+        return INTERNAL
+    return FAILED
+
+
+def _run(argv: list[str]) -> int:
     top = parser()
     args = top.parse_args(argv)
     if getattr(args, "steps", None) is not None and not 0 <= args.steps <= netfile.MAX_STEPS:
         top.error(f"--steps must be from 0 to {netfile.MAX_STEPS}, not {args.steps}")
-    try:
-        return int(args.run(args))
-    except netfile.NetFileError as e:
-        print(f"chainrule: {e}", file=sys.stderr)
-        return 2
+    return int(args.run(args))
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that Python's own flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # not a real file: nothing to do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -12,14 +12,13 @@ given network always looks the same, like the figure in a textbook.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import graphviz
 
 from autograd import Explanation, Value, explain
-from autograd.draw import HIGHLIGHT, table_label
+from autograd.draw import HIGHLIGHT, label_text, table_label
 from autograd.notation import check_digits, number
 
 from .layers import MLP, Neuron
@@ -43,13 +42,13 @@ def _label_at(n_inputs: int, visible: float) -> float:
 
 def _neuron_label(n: Neuron, activation: str, digits: int, E: str, ro: Readout) -> str:
     """The box's text: name and activation, net and out when the graph has them, bias and ∂E/∂b."""
-    rows = [f"<b>{html.escape(n.name)}</b>  <i>{html.escape(activation)}</i>"]
+    rows = [f"<b>{label_text(n.name)}</b>  <i>{label_text(activation)}</i>"]
     if n in ro.nets:
         out = f"   out {number(ro.outs[n].data, digits)}" if n in ro.outs else ""
-        rows.append(html.escape(f"net {number(ro.nets[n].data, digits)}{out}"))
+        rows.append(label_text(f"net {number(ro.nets[n].data, digits)}{out}"))
     b = n.b.label or "b"
-    rows.append(html.escape(f"{b} = {number(n.b.data, digits)}"))
-    rows.append(html.escape(f"∂{E}/∂{b} = {number(n.b.grad, digits)}"))
+    rows.append(label_text(f"{b} = {number(n.b.data, digits)}"))
+    rows.append(label_text(f"∂{E}/∂{b} = {number(n.b.grad, digits)}"))
     return table_label(rows)
 
 
@@ -183,7 +182,7 @@ def _add_inputs(g: graphviz.Digraph, picture: _Picture) -> None:
         x = inputs[i] if inputs else None
         value = "" if x is None else " = " + number(x.data if isinstance(x, Value) else x, picture.digits)
         y = picture.position(0, i)[1]
-        g.node(_node_id(0, i), html.escape(name + value), shape="ellipse", style="filled",
+        g.node(_node_id(0, i), label_text(name + value), shape="ellipse", style="filled",
                fillcolor="#eef4fb", pos=f"0,{y}!")  # "0", not the "0.0" of position's x
 
 
@@ -209,8 +208,8 @@ def _add_connections(g: graphviz.Digraph, picture: _Picture) -> None:
                 g.edge(tail, head, color=color, penwidth="2.5" if color == HIGHLIGHT else "1")
                 lx, ly = _weight_label_position(picture, k, j, i)
                 name = w.label or "w"
-                text = (f"{name} = {number(w.data, picture.digits)}\n"
-                        f"∂{picture.E}/∂{name} = {number(w.grad, picture.digits)}")
+                text = (label_text(f"{name} = {number(w.data, picture.digits)}") + "\n"
+                        + label_text(f"∂{picture.E}/∂{name} = {number(w.grad, picture.digits)}"))
                 g.node(f"{head}_w{i}", text, shape="plaintext", fontsize="9", fontcolor=color,
                        style="filled", fillcolor="white", pos=f"{lx},{ly}!", margin="0.02",
                        height="0", width="0")
@@ -231,5 +230,5 @@ def _add_derivation(g: graphviz.Digraph, picture: _Picture, derivation: Explanat
     lines = str(derivation).split("\n")
     lowest = -(max(picture.columns) - 1) * ROW / 2  # the centre of the lowest node
     bottom = lowest - 0.6 - 0.1 * len(lines)  # the centre of the text block, just below
-    g.node("derivation", "\\l".join(lines) + "\\l", shape="plaintext", fontname="Courier",
+    g.node("derivation", "\\l".join(map(label_text, lines)) + "\\l", shape="plaintext", fontname="Courier",
            fontsize="11", pos=f"{len(picture.model.layers) * COLUMN / 2},{bottom}!")

@@ -404,11 +404,10 @@ def test_out_writes_report_and_diagrams(tmp_path, capsys):
     for svg in ("network.svg", "graph.svg"):
         text = (out / svg).read_text(encoding="utf-8")
         assert "<svg" in text and "w16" in text
-    assert not list(out.glob("*.gv"))  # dot ran: no leftover sources
-    assert (
-        err.strip() == f"wrote {out / 'report.md'}, {out / 'report.json'}, {out / 'network.svg'}, "
-        f"{out / 'graph.svg'}"
-    )
+    assert not list(out.glob("*.gv"))  # dot ran and no --dot-source: no DOT sources
+    assert sorted(p.name for p in out.iterdir()) == sorted(files)  # no temporaries either
+    # every file written is named, the PNGs too (issue 10: nothing written silently)
+    assert err.strip() == "wrote " + ", ".join(str(out / f) for f in files)
     md = (out / "report.md").read_text(encoding="utf-8")
     assert md.startswith("# A 2-3-3-1 network worked by hand")
     assert "![network.svg](network.svg)" in md and "![graph.svg](graph.svg)" in md

@@ -18,7 +18,7 @@ from doc_2331 import worked_2331
 
 import autograd
 from autograd import RenderError, Value, draw, render
-from autograd.draw import HIGHLIGHT
+from autograd.draw import HIGHLIGHT, label_text, visible
 from autograd.graph import constants, inputs, local_grads, topological_order
 from autograd.notation import number
 from autograd.paths import PathSet
@@ -435,5 +435,79 @@ def test_render_reports_graphviz_errors(tmp_path):
     g.body.append("\tbroken [label=<<b>unclosed>]\n")  # invalid HTML label: dot fails
     with pytest.raises(RenderError, match="Graphviz failed to draw") as info:
         render(g, tmp_path / "e.svg")
-    assert (tmp_path / "e.gv").read_text(encoding="utf-8") == g.source
-    assert "e.gv" in str(info.value)
+    # dot's own words, on one line; the DOT source is kept only when dot is missing (issue 10)
+    message = str(info.value)
+    assert str(tmp_path / "e.svg") in message and "broken" in message and "\n" not in message
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- render never loses a file (issue 10) ------------------------------------------------------
+
+
+@needs_dot
+def test_render_leaves_a_dot_source_of_that_name_alone(tmp_path):
+    mine = tmp_path / "e.gv"
+    mine.write_text("my own notes", encoding="utf-8")
+    path = render(draw(Value(1.0, label="x")), tmp_path / "e.svg")
+    assert mine.read_text(encoding="utf-8") == "my own notes"  # Graphviz's cleanup deleted it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e.gv", "e.svg"]  # no temporaries
+    assert "<svg" in path.read_text(encoding="utf-8")
+
+
+@needs_dot
+def test_render_replaces_a_link_instead_of_writing_through_it(tmp_path):
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me", encoding="utf-8")
+    (tmp_path / "e.svg").symlink_to(precious)
+    path = render(draw(Value(1.0, label="x")), tmp_path / "e.svg")
+    assert not path.is_symlink() and "<svg" in path.read_text(encoding="utf-8")
+    assert precious.read_text(encoding="utf-8") == "keep me"
+
+
+def test_render_without_dot_never_overwrites_a_dot_source(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
+    mine = tmp_path / "e.gv"
+    mine.write_text("my own notes", encoding="utf-8")
+    with pytest.raises(RenderError) as info:
+        render(draw(Value(1.0, label="x")), tmp_path / "e.svg")
+    assert mine.read_text(encoding="utf-8") == "my own notes"
+    message = str(info.value)
+    assert f"The DOT source is not saved: {mine} exists" in message
+    assert "apt-get install graphviz" in message and "dot -T" not in message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e.gv"]
+
+
+# --- labels are shown as written (issue 10) -----------------------------------------------------
+
+HOSTILE = ["x\\N", "\\G", "a\\l b\\n", "t\\", "<b>bold</b>", 'q"uote', "a & b", "&amp;",
+           "bell\x07", "esc\x1b[31m", "line\nbreak", "\u202eevil", "nul\x00"]
+
+
+@pytest.mark.parametrize("label", HOSTILE)
+def test_label_text_escapes_for_graphviz(label):
+    text = label_text(label)
+    assert not re.search(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e]", text)
+    assert "<" not in text and ">" not in text and '"' not in text
+    assert re.fullmatch(r"(?:[^\\]|\\\\)*", text)  # every backslash doubled
+    assert html.unescape(text.replace("\\\\", "\\")) == visible(label)
+
+
+def test_visible_writes_control_characters_as_escapes():
+    assert visible("a\x07b\x1b[2J\n\u202e\ud800 ∂E/∂w é") == "a\\x07b\\x1b[2J\\x0a\\u202e\\ud800 ∂E/∂w é"
+
+
+@needs_dot
+def test_hostile_labels_render_as_written(tmp_path):
+    values = [Value(float(k), label=label) for k, label in enumerate(HOSTILE)]
+    out = values[0]
+    for v in values[1:]:
+        out = out + v
+    out.label = "E\\N"
+    out.backward()
+    g = draw(out, highlight=values[0])
+    svg = render(g, tmp_path / "e.svg").read_text(encoding="utf-8")  # dot accepted every label
+    shown = html.unescape(" ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg)))
+    for label in [*HOSTILE, "E\\N"]:
+        assert visible(label) in shown, label
+    assert "\x07" not in svg and "\x1b" not in svg and "\u202e" not in svg
+    assert "chainrule" not in shown  # \G was not expanded to the graph's name

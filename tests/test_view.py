@@ -9,6 +9,7 @@ its net input lies on a path from E down to the highlighted parameter.
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 
@@ -285,3 +286,47 @@ def test_a_softmax_network_shows_the_outputs_the_loss_does_not_read():
         f"net {n}   out {number(p.data)}" for n, p in zip(("0.5", "1", "-0.5"), ps)]
     with pytest.raises(TypeError, match="outputs must be a list"):
         draw_network(net, output=E, outputs=ps[0])
+
+
+# --- names are shown as written (issue 10) ------------------------------------------------------
+
+
+def hostile_network():
+    """A 2-2-1 network whose every name Graphviz or HTML would read as markup, or a terminal obey."""
+    net = MLP.from_weights([[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6]]], [[0.1, 0.2], [0.0]],
+                           ["sigmoid", "linear"])
+    net.rename({"w[0][0,0]": "w\\G", "w[0][0,1]": "w|2", "w[0][1,0]": "w<i>3", "w[0][1,1]": "w\x1b[2J4",
+                "b[0][0]": "b&amp;1", "b[0][1]": "b\\l2"})
+    net.name_neurons([["<b>h</b>", "h\x07two"], ["o\\N"]])
+    xs = [Value(0.5, label="x\\N"), Value(0.25, label='in"put')]
+    E = losses.squared_error(net(xs), 0.2)
+    E.label = "E"
+    E.backward()
+    return net, E
+
+
+def test_hostile_names_are_escaped_in_the_dot_source():
+    net, E = hostile_network()
+    g = draw_network(net, highlight=net.parameters()[0], output=E)
+    nodes, _ = dot_statements(g)
+    assert rows(nodes["n0_0"]["label"])[0] == "<b>h</b>  sigmoid"  # the name as text, not bold markup
+    assert rows(nodes["n0_1"]["label"])[0] == "h\\\\x07two  sigmoid"  # the HTML text escapes \ as \\
+    assert nodes["in0"]["label"] == "x\\\\N = 0.5"  # \N doubled: not the node's name
+    assert nodes["in1"]["label"] == "in&quot;put = 0.25"
+    assert nodes["n0_1_w1"]["label"].startswith("w\\\\x1b[2J4 = 0.4")
+    assert nodes["n0_0_w1"]["label"].startswith("w|2 = 0.2")
+    assert "\x07" not in g.source and "\x1b" not in g.source
+    derivation = nodes["derivation"]["label"].split("\\l")
+    assert derivation[0].startswith("∂E/∂w\\\\G = ∂E/∂net_o\\\\N · ")
+
+
+@needs_dot
+def test_hostile_names_render_as_written(tmp_path):
+    net, E = hostile_network()
+    svg = render(draw_network(net, highlight=net.parameters()[0], output=E), tmp_path / "net.svg")
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg.read_text(encoding="utf-8"))
+    text = html.unescape(" ".join(texts)).replace("\xa0", " ")
+    for shown in ["<b>h</b>", "h\\x07two", "x\\N = 0.5", 'in"put = 0.25', "w\\G = 0.1", "w|2 = 0.2",
+                  "w<i>3 = 0.3", "w\\x1b[2J4 = 0.4", "b&amp;1 = 0.1", "b\\l2 = 0.2", "o\\N",
+                  "∂E/∂w\\G = ∂E/∂net_o\\N · ∂net_o\\N/∂out_<b>h</b>"]:
+        assert shown in text, shown
