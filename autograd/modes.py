@@ -26,27 +26,15 @@ if TYPE_CHECKING:
     from .value import Value
 
 
-@dataclass(frozen=True)
-class State:
-    """The mode of one thread or task: is the graph recorded, are nan/inf hunted."""
-
-    recording: bool = True
-    anomaly: bool = False
-
-
-PLAIN = State()
-_STATE: ContextVar[State] = ContextVar("autograd_mode", default=PLAIN)
-
-
 class _Mode:
-    """``plain``: no thread or task is in a mode, so an op may skip ``finish``."""
+    """``plain``: no context anywhere holds a mode, so an op may skip ``finish``."""
 
     __slots__ = ("_active", "_lock", "plain")
 
     def __init__(self) -> None:
         self.plain = True
-        self._active = 0  # mode blocks open, in all threads and tasks
-        self._lock = threading.Lock()
+        self._active = 0  # non-plain States alive, in any context of any thread or task
+        self._lock = threading.RLock()  # reentrant: a State may be freed while it is held
 
     def _count(self, change: int) -> None:
         with self._lock:
@@ -57,20 +45,51 @@ class _Mode:
 MODE = _Mode()
 
 
+@dataclass(frozen=True)
+class State:
+    """The mode of one thread or task: is the graph recorded, are nan/inf hunted.
+
+    A State other than the plain one counts itself while it is alive: a block that has closed
+    may live on in a task or thread started inside it (which copied the context), and its ops
+    must still see the mode, so ``MODE.plain`` holds only when no such State is left.
+    """
+
+    recording: bool = True
+    anomaly: bool = False
+
+    def __post_init__(self) -> None:
+        if self._counted:
+            MODE._count(+1)
+
+    def __del__(self) -> None:
+        if self._counted:
+            MODE._count(-1)
+
+    @property
+    def _counted(self) -> bool:
+        return not self.recording or self.anomaly
+
+
+PLAIN = State()
+_STATE: ContextVar[State] = ContextVar("autograd_mode", default=PLAIN)
+
+
 def current() -> State:
     """The mode of the calling thread or task."""
     return _STATE.get()
 
 
 @contextmanager
-def _mode(state: State) -> Iterator[None]:
-    token = _STATE.set(state)
-    MODE._count(+1)
+def _mode(recording: bool | None = None, anomaly: bool | None = None) -> Iterator[None]:
+    """The block's mode: what it sets, the rest as the context has it when the block is entered
+    (so ``@no_grad()`` as a decorator keeps an outer ``detect_anomaly``)."""
+    now = _STATE.get()
+    token = _STATE.set(State(now.recording if recording is None else recording,
+                             now.anomaly if anomaly is None else anomaly))
     try:
         yield
     finally:
         _STATE.reset(token)
-        MODE._count(-1)
 
 
 def no_grad() -> AbstractContextManager[None]:
@@ -78,7 +97,7 @@ def no_grad() -> AbstractContextManager[None]:
 
     Use it for parameter updates and inference, where a graph would only cost memory.
     """
-    return _mode(State(False, current().anomaly))
+    return _mode(recording=False)
 
 
 def detect_anomaly() -> AbstractContextManager[None]:
@@ -88,7 +107,7 @@ def detect_anomaly() -> AbstractContextManager[None]:
     first blew up is found at once. ``backward`` inside the block also checks the gradients
     it produces. It slows every op down; use it to hunt a bug, not to train.
     """
-    return _mode(State(current().recording, True))
+    return _mode(anomaly=True)
 
 
 def is_recording() -> bool:

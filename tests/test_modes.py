@@ -236,3 +236,59 @@ def test_an_asyncio_task_under_no_grad_leaves_the_others_recording():
         return y.op, x.grad
 
     assert asyncio.run(main()) == ("mul", 12.0)
+
+
+def test_a_task_started_inside_no_grad_keeps_its_mode_after_the_block_closes():
+    """The task copied the context: its ops must not be recorded, as is_recording says."""
+    import asyncio
+
+    async def later(go):
+        await go.wait()
+        x = Value(2.0)
+        return autograd.is_recording(), (x * x).is_leaf
+
+    async def main():
+        go = asyncio.Event()
+        with no_grad():
+            task = asyncio.create_task(later(go))
+        go.set()  # the block has closed; the task still holds no_grad
+        return await task
+
+    assert asyncio.run(main()) == (False, True)
+
+
+def test_a_thread_running_a_copied_context_keeps_detect_anomaly():
+    import contextvars
+    import threading
+
+    with detect_anomaly():
+        context = contextvars.copy_context()
+    caught = []
+
+    def run():
+        try:
+            Value(-1.0).log()
+        except FloatingPointError as e:
+            caught.append(str(e))
+
+    thread = threading.Thread(target=context.run, args=(run,))
+    thread.start()
+    thread.join(10)
+    assert len(caught) == 1 and "'log'" in caught[0]
+
+
+def test_no_grad_as_a_decorator_keeps_an_outer_detect_anomaly():
+    @no_grad()
+    def evaluate(x):
+        return x.log()
+
+    with detect_anomaly(), pytest.raises(FloatingPointError, match="'log'"):
+        evaluate(Value(-1.0))
+    assert not evaluate(Value(2.0)).op  # and records nothing
+
+    @detect_anomaly()
+    def check(x):
+        return x * 2
+
+    with no_grad():
+        assert check(Value(1.0)).is_leaf  # an outer no_grad stays
