@@ -122,11 +122,11 @@ class _Slopes:
     vanished: bool
 
 
-def _slopes(fn: Fn, inputs: list[Value], eps: float, where: str) -> list[_Slopes]:
-    """For each input, the one-sided slopes of fn, evaluated without a graph."""
+def _slopes(fn: Fn, inputs: list[Value], eps: float, where: str) -> tuple[float, list[_Slopes]]:
+    """fn at the inputs and, for each input, its one-sided slopes, evaluated without a graph."""
     with no_grad():
         f0 = _evaluate(fn, inputs, where).data
-        return [_slopes_at(fn, inputs, x, f0, eps, where) for x in inputs]
+        return f0, [_slopes_at(fn, inputs, x, f0, eps, where) for x in inputs]
 
 
 def _slopes_at(fn: Fn, inputs: list[Value], x: Value, f0: float, eps: float, where: str) -> _Slopes:
@@ -135,22 +135,21 @@ def _slopes_at(fn: Fn, inputs: list[Value], x: Value, f0: float, eps: float, whe
     # slope divides by the step actually taken, x0 + h − x0 rounded as floats.
     h = eps * max(1.0, abs(x0)) if math.isfinite(x0) else eps
     above, below = x0 + h, x0 - h
+    born = x._born
     try:
         x.data = above
         up = _evaluate(fn, inputs, where).data
         x.data = below
         down = _evaluate(fn, inputs, where).data
-    finally:
-        x.data = x0
+    finally:  # as it was, epoch included: graphs the user built on x stay differentiable
+        x._data, x._born = x0, born
     return _Slopes(ieee_div(f0 - down, x0 - below), ieee_div(up - f0, above - x0),
                    above == x0 or below == x0)
 
 
-def _same_twice(fn: Fn, inputs: list[Value], first: float, where: str) -> bool:
-    """Whether fn gives the value of its recorded pass again (nan counts as the same)."""
-    with no_grad():
-        again = _evaluate(fn, inputs, where).data
-    return again == first or (again != again and first != first)
+def _same(first: float, *again: float) -> bool:
+    """Whether fn gave the value of its recorded pass each time again (nan counts as the same)."""
+    return all(a == first or (a != a and first != first) for a in again)
 
 
 def numerical_grad(fn: Fn, inputs: Sequence[Value | Number], eps: float = 1e-6) -> list[float]:
@@ -158,7 +157,7 @@ def numerical_grad(fn: Fn, inputs: Sequence[Value | Number], eps: float = 1e-6) 
     no backward involved."""
     eps = _check_eps(eps, "numerical_grad")
     values = _as_inputs(inputs, "numerical_grad")
-    return [(s.left + s.right) / 2 for s in _slopes(fn, values, eps, "numerical_grad")]
+    return [(s.left + s.right) / 2 for s in _slopes(fn, values, eps, "numerical_grad")[1]]
 
 
 def gradcheck(
@@ -180,10 +179,11 @@ def gradcheck(
     rtol = positive(rtol, "gradcheck: rtol", allow_zero=True)
     values = _as_inputs(inputs, "gradcheck")
     analytic, first = _analytic(fn, values)
-    same = _same_twice(fn, values, first, "gradcheck")
+    f0, slopes = _slopes(fn, values, eps, "gradcheck")
+    f0_again, halved = _slopes(fn, values, eps / 2, "gradcheck")
+    same = _same(first, f0, f0_again)  # fn is called at the inputs three times: all must agree
     rows = [_row(x.label or f"input {i}", a, s, s2, atol, rtol, same)
-            for i, (x, a, s, s2) in enumerate(zip(values, analytic, _slopes(fn, values, eps, "gradcheck"),
-                                                   _slopes(fn, values, eps / 2, "gradcheck")))]
+            for i, (x, a, s, s2) in enumerate(zip(values, analytic, slopes, halved))]
     return GradcheckResult(tuple(rows), eps, atol, rtol)
 
 

@@ -98,16 +98,25 @@ def walk(root: Value) -> tuple[list[Value], list[Value]]:
     set is an explicit-stack walk (no recursion: a million-node chain is fine) that marks
     each node with a token fresh for this walk, instead of hashing nodes into a set.
     """
+    order, found, _ = checked_walk(root)
+    return order, found
+
+
+def checked_walk(root: Value) -> tuple[list[Value], list[Value], list[Value]]:
+    """``walk``, and the leaves whose data was set after a node that reads them was made (a
+    node records its epoch in ``_born``, a leaf the epoch it was last set): the graph holds
+    their old numbers, and backward refuses it. Only a leaf can be newer than its reader."""
     with GRAPH_LOCK:
         return _walk(root)
 
 
-def _walk(root: Value) -> tuple[list[Value], list[Value]]:
+def _walk(root: Value) -> tuple[list[Value], list[Value], list[Value]]:
     token = object()
     root._mark = token
     stack = [root]
-    order = []
-    found_leaves = []
+    order: list[Value] = []
+    found_leaves: list[Value] = []
+    changed: list[Value] = []
     push = stack.append
     while stack:
         node = stack.pop()
@@ -116,24 +125,31 @@ def _walk(root: Value) -> tuple[list[Value], list[Value]]:
             found_leaves.append(node)
             continue
         order.append(node)
-        kind = op.kind
+        born = node._born
         a = node._a
-        if kind == NARY:
+        if op.kind == NARY:
             for x in a:
-                if type(x) is not float and x._mark is not token:
-                    x._mark = token
-                    push(x)
+                if type(x) is not float:
+                    if x._born > born:
+                        changed.append(x)
+                    if x._mark is not token:
+                        x._mark = token
+                        push(x)
             continue
+        if a._born > born:
+            changed.append(a)
         if a._mark is not token:
             a._mark = token
             push(a)
-        if kind == BINARY:
+        if op.kind == BINARY:
             b = node._b
+            if b._born > born:
+                changed.append(b)
             if b._mark is not token:
                 b._mark = token
                 push(b)
     order.sort(key=_depth)
-    return order, found_leaves
+    return order, found_leaves, changed
 
 
 def leaves(root: Value) -> list[Value]:

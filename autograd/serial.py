@@ -4,7 +4,10 @@ A computed Value travels as its whole graph, flattened in topological order, so 
 of any depth copies without recursion (Python's default would recurse once per level and stop
 near a thousand). Leaves travel as themselves, so a model's parameters keep their identity
 when the model and a loss are pickled together; ops travel by name (``op.op_named``), since
-backward tells them apart by identity. Computed nodes are rebuilt per copied root.
+backward tells them apart by identity. Computed nodes are rebuilt per copied root: copying
+a root together with some of its own inner nodes (a list of both) gives those inner nodes a
+graph of their own, so differentiate the copied root, not its copied parts. A graph whose
+leaves changed after it was computed is not copied (the copy would hide that).
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .anomaly import name
 from .generated import operators
-from .graph import walk
+from .graph import checked_walk
 from .op import BINARY, NARY, Op
 
 if TYPE_CHECKING:
@@ -28,7 +32,10 @@ def reduce(v: Value) -> tuple[Callable[..., Value], tuple[Any, ...]]:
     """``v.__reduce__``: a leaf by its numbers, a computed Value by its flattened graph."""
     if v._op is None:
         return leaf, (v._data, v._grad, v._label)
-    order, leaves = walk(v)
+    order, leaves, changed = checked_walk(v)
+    if changed:  # a copy made now would look fresh, and hide that its numbers are stale
+        raise RuntimeError(f"cannot copy {name(v)}: {name(changed[0])} changed (its .data was set) after "
+                           "a node of its graph was computed from it; compute it again first")
     index = {id(x): i for i, x in enumerate([*leaves, *order])}
     rows = [(n._op, _slot_a(n, index), _slot_b(n, index), n._data, n._grad, n._label, n._depth)
             for n in order]

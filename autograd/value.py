@@ -10,6 +10,7 @@ The arithmetic (``__mul__``, ``tanh``, ...) is inherited from ``generated.operat
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -64,7 +65,10 @@ class Value(Operators):
                 f"cannot set data of a computed Value (op '{self._op.name}'): it would no longer "
                 "agree with its inputs; set the data of a leaf and recompute"
             )
-        self._data = real(value, "data")
+        new = real(value, "data")
+        if new == self._data and math.copysign(1.0, new) == math.copysign(1.0, self._data):
+            return  # the same number: nothing computed from it changes
+        self._data = new
         operators.EPOCH += 1
         self._born = operators.EPOCH
 

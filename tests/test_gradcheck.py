@@ -188,3 +188,23 @@ def test_a_step_below_the_spacing_of_floats_says_so_instead_of_a_bare_nan():
 def test_a_kink_is_still_a_kink():
     (row,) = gradcheck(lambda x: x.relu() + x.abs(), [0.0]).rows
     assert row.ok and row.kink and row.note == "kink"
+
+
+def test_gradcheck_leaves_graphs_built_on_its_inputs_differentiable():
+    x = Value(1.5, label="x")
+    y = x * x
+    gradcheck(lambda v: v * v, [x])
+    x.data = x.data  # the same number is no change either
+    y.backward()
+    assert x.grad == 3.0
+
+
+def test_a_function_that_changes_only_after_its_second_call_fails_too():
+    calls = []
+
+    def f(x):
+        calls.append(1)
+        return x * x + (0.0 if len(calls) < 3 else 1e-3) * x
+
+    (row,) = gradcheck(f, [1.0]).rows
+    assert not row.ok and "different values" in row.note

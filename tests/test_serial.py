@@ -113,3 +113,12 @@ def test_multiprocessing_can_send_a_model():
 
 def _output(net):
     return net([0.3, -0.7]).data
+
+
+@pytest.mark.parametrize("make", [*COPIES.values(), copy.copy], ids=[*COPIES, "copy"])
+def test_a_graph_with_a_changed_leaf_is_not_copied(make):
+    x = Value(2.0, label="x")
+    y = x * x
+    x.data = 3.0
+    with pytest.raises(RuntimeError, match=r"cannot copy .*'x' changed"):
+        make(y)
