@@ -103,7 +103,7 @@ class Module:
 def _read_json(path: str | Path) -> object:
     """A JSON file's document; a ValueError naming the file for anything that is not JSON."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # a BOM, as some editors write, is fine
     except UnicodeDecodeError as e:
         raise ValueError(f"{path}: not a text file in UTF-8 (byte {e.start}: {e.reason})") from None
     try:

@@ -129,27 +129,39 @@ DIVERGED = 1e6
 
 def _watched(gradients: _Gradients, per_epoch: int) -> _Gradients:
     """The batch gradients, checked before the optimizer steps: a loss that is no longer finite
-    stops training (the parameters stay as before that step); one grown a millionfold over the
-    first is warned about, once. Both name the step, so a diverging run says where."""
-    first: list[float] = []
+    stops training (the parameters stay as before that step); an epoch's mean loss grown a
+    millionfold over the first epoch's is warned about, once (a single batch may be far above
+    the mean without anything going wrong). Both say where, so a diverging run is found."""
+    means: list[float] = []  # the first epoch's mean loss, then the one warned about
     steps = itertools.count()
+    epoch = [0.0, 0]  # this epoch's loss sum and sample count so far
 
     def watched(rows: _Rows, targets: Sequence[Any], whole_set: bool) -> float:
         value = gradients(rows, targets, whole_set)
         k = next(steps)
-        where = f"step {k + 1} (epoch {k // per_epoch + 1})"
         if not math.isfinite(value):
-            raise FloatingPointError(f"fit: the loss is {value} at {where}; training stopped with the "
-                                     "parameters as they were before it (a smaller learning rate?)")
-        if not first:
-            first.append(abs(value))
-        elif first[0] > 0 and abs(value) > DIVERGED * first[0] and len(first) == 1:
-            first.append(abs(value))  # warned
-            warnings.warn(f"fit: the loss grew from {number(first[0])} to {number(value)} by {where}: "
-                          "training is diverging (a smaller learning rate?)", RuntimeWarning, stacklevel=4)
+            raise FloatingPointError(f"fit: the loss is {value} at step {k + 1} (epoch {k // per_epoch + 1});"
+                                     " training stopped with the parameters as they were before it (a "
+                                     "smaller learning rate?)")
+        epoch[0] += value * len(rows)
+        epoch[1] += len(rows)
+        if k % per_epoch == per_epoch - 1:
+            _check_growth(means, epoch[0] / epoch[1], k // per_epoch + 1)
+            epoch[:] = [0.0, 0]
         return value
 
     return watched
+
+
+def _check_growth(means: list[float], mean: float, epoch: int) -> None:
+    """Warn, once, when an epoch's mean loss is DIVERGED times the first epoch's."""
+    if not means:
+        means.append(abs(mean))
+    elif len(means) == 1 and means[0] > 0 and abs(mean) > DIVERGED * means[0]:
+        means.append(abs(mean))
+        warnings.warn(f"fit: the mean loss grew from {number(means[0])} in epoch 1 to {number(mean)} in "
+                      f"epoch {epoch}: training is diverging (a smaller learning rate?)",
+                      RuntimeWarning, stacklevel=5)
 
 
 def _batch_orders(n: int, size: int, seed: int) -> Callable[[], list[list[int]]]:

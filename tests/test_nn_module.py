@@ -411,3 +411,13 @@ def test_save_is_atomic_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch)
         net.save(path)
     assert path.read_bytes() == good and [p.name for p in tmp_path.iterdir()] == ["w.json"]
     MLP(2, [2, 1], seed=5).load(path)  # still loadable
+
+
+def test_load_accepts_a_byte_order_mark(tmp_path):
+    net = MLP(2, [1], seed=0)
+    path = tmp_path / "w.json"
+    net.save(path)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # as some editors save it
+    other = MLP(2, [1], seed=1)
+    other.load(path)
+    assert other.state_dict() == net.state_dict()

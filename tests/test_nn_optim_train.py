@@ -638,4 +638,18 @@ def test_fit_warns_once_when_the_loss_grows_a_millionfold():
         with contextlib.suppress(FloatingPointError):
             fit(net, [[3.0]], [1.0], "mse", lr=0.5, epochs=40)
     grew = [w for w in caught if "training is diverging" in str(w.message)]
-    assert len(grew) == 1 and "by step" in str(grew[0].message)
+    assert len(grew) == 1 and "in epoch" in str(grew[0].message)
+
+
+def test_fit_does_not_call_one_large_batch_among_small_ones_divergence():
+    """Mini-batches of one: a sample of loss 1 among samples of loss 1e-10 is not divergence."""
+    import warnings
+
+    net = MLP(1, [1], activations=["linear"], seed=0)
+    w, b = net.parameters()
+    w.data, b.data = 1.0, 0.0
+    X = [[0.0]] * 9 + [[1.0]]
+    y = [1e-5] * 9 + [1.0 + 2 ** 0.5]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit(net, X, y, "mse", lr=1e-12, epochs=3, batch_size=1, seed=3)
