@@ -34,8 +34,9 @@ def math_md(tex: str) -> str:
 
 
 def _tex(name: str) -> str:
-    """A name (already ``visible``) in maths."""
-    return math_md(latex_name(name))
+    """A name (already ``visible``) in maths; an empty group after its ``\\&`` (latex_name's), so that
+    "&amp;" in a name is no HTML entity to a Markdown reader."""
+    return math_md(latex_name(name)).replace("\\&", "\\&{}")
 
 
 def _math(text: str) -> str:

@@ -24,6 +24,7 @@ import contextlib
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from autograd.notation import number, visible
 
@@ -88,9 +89,18 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if wrong else 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but an argument it quotes back in an error is shown, never obeyed (it may hold
+    a terminal escape sequence)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(FAILED, f"{self.prog}: error: {visible(message)}\n")
+
+
 def parser() -> argparse.ArgumentParser:
     """The command's arguments: ``walkthrough`` (the default) and ``check``."""
-    top = argparse.ArgumentParser(prog="chainrule", description=__doc__.split("\n\n")[0],
+    top = _Parser(prog="chainrule", description=__doc__.split("\n\n")[0],
                                   formatter_class=argparse.RawDescriptionHelpFormatter,
                                   epilog=__doc__.split("\n\n", 1)[1])
     sub = top.add_subparsers(dest="command", required=True)
@@ -120,11 +130,16 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] not in ("walkthrough", "check", "-h", "--help"):
         argv = ["walkthrough", *argv]
+    if sys.stdout is None:
+        _say("standard output is closed: there is nowhere to write to")
+        return FAILED
     reconfigure = getattr(sys.stdout, "reconfigure", None)
     if reconfigure is not None:  # a terminal that cannot show ∂ gets \u2202, as stderr does
         reconfigure(errors="backslashreplace")
     try:
-        return _run(argv)
+        status = _run(argv)
+        sys.stdout.flush()  # a full disk shows here, not at exit
+        return status
     except (netfile.NetFileError, output.OutputError) as e:
         _say(str(e))
     except KeyboardInterrupt:
@@ -132,8 +147,10 @@ def main(argv: list[str] | None = None) -> int:
         return INTERRUPTED
     except BrokenPipeError:  # the reader went away (chainrule | head): nothing to say to it
         _silence_stdout()
-    except OSError as e:
-        _say(f"{f'{e.filename}: ' if e.filename else ''}{e.strerror or e}")
+    except OSError as e:  # a file names itself; an error without a file is standard output's
+        _say(f"{e.filename}: {e.strerror or e}" if e.filename else
+             f"cannot write to standard output: {e.strerror or e}")
+        _silence_stdout()
     except MemoryError:
         _say("out of memory")
     except Exception as e:  # the last resort: a bug, reported in one line, not a traceback

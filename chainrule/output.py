@@ -6,6 +6,8 @@ not at all, and a symbolic link at its name is replaced, never written through
 (``write_atomic``); Graphviz draws into a pipe, so it makes and deletes no temporary file; a
 diagram's DOT source (.gv) is kept only when asked (``--dot-source``) or when ``dot`` is
 missing. A diagram that cannot be drawn is left out with a note; the report is still written.
+A run that fails or is interrupted part-way removes the files it had made, so that running
+it again is not refused for a half-written set.
 """
 
 from __future__ import annotations
@@ -56,10 +58,15 @@ def check(out: Path, force: bool) -> None:
                           "files: pass --force to replace them, or choose another folder")
 
 
-def _save(path: Path, data: str | bytes, force: bool) -> Path:
-    """Write one file whole; an existing one is replaced only when ``force``."""
+def _save(path: Path, data: str | bytes, force: bool, made: list[Path]) -> Path:
+    """Write one file whole; an existing one is replaced only when ``force``. A file that was not
+    there before goes into ``made``."""
+    new = not os.path.lexists(path)
     try:
-        return write_atomic(path, data, overwrite=force)
+        write_atomic(path, data, overwrite=force)
+        if new:
+            made.append(path)
+        return path
     except FileExistsError:
         raise OutputError(f"{path} appeared while chainrule worked; it is left as it is "
                           "(--force replaces it)") from None
@@ -77,31 +84,29 @@ def _pictures(w: Walkthrough, highlight_name: str | None) -> tuple[dict[str, gra
     highlight = by_name[highlight_name] if highlight_name else w.model.layers[0].neurons[0].w[0]
     pictures = {"network": draw_network(w.model, highlight=highlight, output=w.E, outputs=w.outputs,
                                         input_names=w.spec.names_of_inputs)}
-    try:
-        pictures["graph"] = draw(w.E, highlight=highlight, rankdir="TB", max_nodes=MAX_GRAPH)
-    except ValueError:
-        n_values = sum(map(len, walk(w.E)))  # draw's count: the ops' results and the leaves
-        if n_values <= MAX_GRAPH:
-            raise  # not the size: a bug, not a picture to leave out
+    n_values = sum(map(len, walk(w.E)))  # draw's count: the ops' results and the leaves
+    if n_values > MAX_GRAPH:
         return pictures, [f"graph.svg and graph.png are not drawn: the expression graph has {n_values} "
                           f"values, too many to read (at most {MAX_GRAPH}); network.svg shows the network"]
+    pictures["graph"] = draw(w.E, highlight=highlight, rankdir="TB", max_nodes=MAX_GRAPH)
     return pictures, []
 
 
-def _draw(pictures: dict[str, graphviz.Digraph], out: Path, force: bool, dot_source: bool) -> Written:
+def _draw(pictures: dict[str, graphviz.Digraph], out: Path, force: bool, dot_source: bool,
+          made: list[Path]) -> Written:
     """Each picture as SVG and PNG, and its DOT source when asked or when ``dot`` is missing."""
     done, missing = Written(), False
     for name, graph in pictures.items():
         try:
             for fmt in FORMATS:
                 path = out / f"{name}.{fmt}"
-                done.files.append(_save(path, picture(graph, fmt, path), force))
+                done.files.append(_save(path, picture(graph, fmt, path), force, made))
         except DotMissing:
             missing = True
         except RenderError as e:
             done.notes.append(str(e))
         if dot_source or missing:
-            done.files.append(_save(out / f"{name}.gv", graph.source, force))
+            done.files.append(_save(out / f"{name}.gv", graph.source, force, made))
     if missing:
         sources = ", ".join(str(f) for f in done.files if f.suffix == ".gv")
         done.notes.append(f"the diagrams are not drawn: {NO_DOT}. Their DOT sources are in {sources}. "
@@ -117,10 +122,16 @@ def write(w: Walkthrough, report: Report, out: Path, highlight: str | None, *, f
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise OutputError(f"cannot make the folder {out}: {e.strerror or e}") from None
-    pictures, notes = _pictures(w, highlight)
-    drawn = _draw(pictures, out, force, dot_source)
-    notes += drawn.notes
-    images = [f.name for f in drawn.files if f.suffix == ".svg"]
-    md = _save(out / "report.md", markdown(report, images, notes), force)
-    doc = _save(out / "report.json", json_text(report), force)
+    made: list[Path] = []
+    try:
+        pictures, notes = _pictures(w, highlight)
+        drawn = _draw(pictures, out, force, dot_source, made)
+        notes += drawn.notes
+        images = [f.name for f in drawn.files if f.suffix == ".svg"]
+        md = _save(out / "report.md", markdown(report, images, notes), force, made)
+        doc = _save(out / "report.json", json_text(report), force, made)
+    except BaseException:  # Ctrl-C, a full disk: no half set of files to refuse the next run
+        for path in made:
+            path.unlink(missing_ok=True)
+        raise
     return Written([md, doc, *drawn.files], notes)

@@ -30,7 +30,7 @@ def test_keeps_the_mode_of_the_file_it_replaces(tmp_path):
 def test_refuses_to_overwrite_when_asked(tmp_path):
     path = tmp_path / "a"
     path.write_text("mine")
-    with pytest.raises(FileExistsError, match="a exists"):
+    with pytest.raises(FileExistsError, match=r"exists; not overwriting it: '.*/a'"):
         write_atomic(path, "new", overwrite=False)
     assert path.read_text() == "mine"
 

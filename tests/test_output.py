@@ -193,7 +193,9 @@ def test_a_network_of_1981_parameters_writes_its_report(tmp_path, capsys):
     assert len(doc["parameters"]) == 44 * 44 + 2 * 44 + 1
 
 
-def test_ctrl_c_while_writing_leaves_whole_files_only(tmp_path, capsys, monkeypatch):
+def test_ctrl_c_while_writing_removes_what_the_run_made(tmp_path, capsys, monkeypatch):
+    """A half set of files would make the next run refuse the folder: none is left."""
+    (tmp_path / "notes.txt").write_text("the user's", encoding="utf-8")
     calls = []
 
     def picture(graph, fmt, name):
@@ -205,8 +207,8 @@ def test_ctrl_c_while_writing_leaves_whole_files_only(tmp_path, capsys, monkeypa
     monkeypatch.setattr(output, "picture", picture)
     rc, _, err = run(capsys, "--out", str(tmp_path))
     assert rc == 130 and one_line(err) == "chainrule: interrupted"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["network.png", "network.svg"]  # no temporaries
-    assert (tmp_path / "network.svg").read_bytes() == b"<svg>a whole picture</svg>"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]  # no temporaries either
+    assert run(capsys, "--out", str(tmp_path))[0] == 0  # the next run is not refused
 
 
 def test_ctrl_c_by_a_real_signal_exits_130_without_a_half_file(tmp_path):
@@ -214,12 +216,12 @@ def test_ctrl_c_by_a_real_signal_exits_130_without_a_half_file(tmp_path):
     script = textwrap.dedent(f"""\
         import os, signal, sys
         import autograd.files as files
-        real = files.os.replace
-        def replace(src, dst):
+        real = files.os.link
+        def link(src, dst):
             if str(dst).endswith("report.md"):
                 os.kill(os.getpid(), signal.SIGINT)
             real(src, dst)
-        files.os.replace = replace
+        files.os.link = link
         from chainrule.cli import main
         sys.exit(main(["--out", {str(tmp_path)!r}]))
         """)
@@ -227,7 +229,7 @@ def test_ctrl_c_by_a_real_signal_exits_130_without_a_half_file(tmp_path):
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, encoding="utf-8", cwd=REPO,
                           env=env, timeout=60)
     assert proc.returncode == 130 and one_line(proc.stderr) == "chainrule: interrupted"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.gv", "network.gv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # the .gv it had made are gone too
 
 
 def test_an_internal_error_is_one_line_and_exit_70(capsys, monkeypatch):
@@ -254,7 +256,25 @@ def test_a_full_disk_on_stdout_is_exit_2(monkeypatch, capsys):
 
     monkeypatch.setattr(sys, "stdout", Full())
     rc = cli.main(["doc_2331"])
-    assert rc == 2 and one_line(capsys.readouterr().err) == "chainrule: No space left on device"
+    assert rc == 2 and one_line(capsys.readouterr().err) == (
+        "chainrule: cannot write to standard output: No space left on device")
+
+
+@pytest.mark.parametrize(("redirect", "message"), [
+    (">&-", "standard output is closed: there is nowhere to write to"),
+    ("> /dev/full", "cannot write to standard output: No space left on device"),
+])
+def test_standard_output_that_cannot_be_written_is_exit_2_naming_it(redirect, message):
+    script = Path(sys.executable).parent / "chainrule"
+    proc = subprocess.run(f"{script} {redirect}", shell=True, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and proc.stderr.strip() == f"chainrule: {message}", proc.stderr
+
+
+def test_an_argument_quoted_in_an_error_is_shown_not_obeyed(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["walkthrough", "--x\x1b[31mRED"])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and "\x1b" not in err and "--x\\x1b[31mRED" in err
 
 
 def test_a_closed_pipe_is_exit_2_and_quiet(monkeypatch, capsys):
