@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .anomaly import check_finite, check_grads, name
 from .generated.backward import propagate
-from .graph import GRAPH_LOCK, checked_walk, inputs, topological_order
+from .graph import GRAPH_LOCK, changed_leaves, inputs, topological_order, walk
 from .modes import current
 
 if TYPE_CHECKING:
@@ -36,8 +36,8 @@ def backward(root: Value, seed: float = 1.0) -> None:
 
 
 def _backward(root: Value, seed: float, anomaly: bool) -> None:
-    order, leaves, changed = checked_walk(root)
-    _check_unchanged(root, changed)
+    order, leaves = walk(root)
+    _check_unchanged(root, changed_leaves(root, leaves))
     if anomaly:
         for node in order:
             check_finite(node, "backward")
@@ -58,7 +58,6 @@ def _backward(root: Value, seed: float, anomaly: bool) -> None:
 def _check_unchanged(root: Value, changed: list[Value]) -> None:
     """Refuse a graph with a leaf set after a node that reads it was computed: its values and
     local derivatives would mix old and new numbers, and the gradient be right for neither."""
-    changed = list({id(leaf): leaf for leaf in changed}.values())
     if changed:
         names = ", ".join(name(leaf) for leaf in changed[:3]) + (", …" if len(changed) > 3 else "")
         raise RuntimeError(

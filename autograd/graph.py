@@ -98,25 +98,16 @@ def walk(root: Value) -> tuple[list[Value], list[Value]]:
     set is an explicit-stack walk (no recursion: a million-node chain is fine) that marks
     each node with a token fresh for this walk, instead of hashing nodes into a set.
     """
-    order, found, _ = checked_walk(root)
-    return order, found
-
-
-def checked_walk(root: Value) -> tuple[list[Value], list[Value], list[Value]]:
-    """``walk``, and the leaves whose data was set after a node that reads them was made (a
-    node records its epoch in ``_born``, a leaf the epoch it was last set): the graph holds
-    their old numbers, and backward refuses it. Only a leaf can be newer than its reader."""
     with GRAPH_LOCK:
         return _walk(root)
 
 
-def _walk(root: Value) -> tuple[list[Value], list[Value], list[Value]]:
+def _walk(root: Value) -> tuple[list[Value], list[Value]]:
     token = object()
     root._mark = token
     stack = [root]
-    order: list[Value] = []
-    found_leaves: list[Value] = []
-    changed: list[Value] = []
+    order = []
+    found_leaves = []
     push = stack.append
     while stack:
         node = stack.pop()
@@ -125,31 +116,32 @@ def _walk(root: Value) -> tuple[list[Value], list[Value], list[Value]]:
             found_leaves.append(node)
             continue
         order.append(node)
-        born = node._born
+        kind = op.kind
         a = node._a
-        if op.kind == NARY:
+        if kind == NARY:
             for x in a:
-                if type(x) is not float:
-                    if x._born > born:
-                        changed.append(x)
-                    if x._mark is not token:
-                        x._mark = token
-                        push(x)
+                if type(x) is not float and x._mark is not token:
+                    x._mark = token
+                    push(x)
             continue
-        if a._born > born:
-            changed.append(a)
         if a._mark is not token:
             a._mark = token
             push(a)
-        if op.kind == BINARY:
+        if kind == BINARY:
             b = node._b
-            if b._born > born:
-                changed.append(b)
             if b._mark is not token:
                 b._mark = token
                 push(b)
     order.sort(key=_depth)
-    return order, found_leaves, changed
+    return order, found_leaves
+
+
+def changed_leaves(root: Value, leaves: list[Value]) -> list[Value]:
+    """The leaves whose data was set after ``root`` was computed from them (a node records the
+    epoch it was made in, ``_born``; a leaf the epoch it was last set): the graph holds their
+    old numbers. One scan of the leaves. A leaf set between two nodes of one forward pass is not
+    seen: comparing every edge cost 3.7% of a training step (callgrind), over the budget."""
+    return [leaf for leaf in leaves if leaf._born > root._born]
 
 
 def leaves(root: Value) -> list[Value]:

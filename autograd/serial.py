@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .anomaly import name
 from .generated import operators
-from .graph import checked_walk
+from .graph import changed_leaves, walk
 from .op import BINARY, NARY, Op
 
 if TYPE_CHECKING:
@@ -32,7 +32,8 @@ def reduce(v: Value) -> tuple[Callable[..., Value], tuple[Any, ...]]:
     """``v.__reduce__``: a leaf by its numbers, a computed Value by its flattened graph."""
     if v._op is None:
         return leaf, (v._data, v._grad, v._label)
-    order, leaves, changed = checked_walk(v)
+    order, leaves = walk(v)
+    changed = changed_leaves(v, leaves)
     if changed:  # a copy made now would look fresh, and hide that its numbers are stale
         raise RuntimeError(f"cannot copy {name(v)}: {name(changed[0])} changed (its .data was set) after "
                            "a node of its graph was computed from it; compute it again first")
