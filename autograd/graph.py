@@ -136,14 +136,6 @@ def _walk(root: Value) -> tuple[list[Value], list[Value]]:
     return order, found_leaves
 
 
-def changed_leaves(root: Value, leaves: list[Value]) -> list[Value]:
-    """The leaves whose data was set after ``root`` was computed from them (a node records the
-    epoch it was made in, ``_born``; a leaf the epoch it was last set): the graph holds their
-    old numbers. One scan of the leaves. A leaf set between two nodes of one forward pass is not
-    seen: comparing every edge cost 3.7% of a training step (callgrind), over the budget."""
-    return [leaf for leaf in leaves if leaf._born > root._born]
-
-
 def leaves(root: Value) -> list[Value]:
     """The leaf Values (inputs and parameters) that ``root`` depends on, each once."""
     return walk(root)[1]

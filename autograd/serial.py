@@ -16,8 +16,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .anomaly import name
+from .backprop import check_unchanged
 from .generated import operators
-from .graph import changed_leaves, walk
+from .graph import walk
 from .op import BINARY, NARY, Op
 
 if TYPE_CHECKING:
@@ -33,10 +34,7 @@ def reduce(v: Value) -> tuple[Callable[..., Value], tuple[Any, ...]]:
     if v._op is None:
         return leaf, (v._data, v._grad, v._label)
     order, leaves = walk(v)
-    changed = changed_leaves(v, leaves)
-    if changed:  # a copy made now would look fresh, and hide that its numbers are stale
-        raise RuntimeError(f"cannot copy {name(v)}: {name(changed[0])} changed (its .data was set) after "
-                           "a node of its graph was computed from it; compute it again first")
+    check_unchanged(v, leaves, f"cannot copy {name(v)}")  # a copy would look fresh, its numbers stale
     index = {id(x): i for i, x in enumerate([*leaves, *order])}
     rows = [(n._op, _slot_a(n, index), _slot_b(n, index), n._data, n._grad, n._label, n._depth)
             for n in order]

@@ -18,6 +18,7 @@ from .report import NeuronForward, Quantity, Report
 
 Writer = collections.abc.Callable[[str], str]
 
+
 def relabelled(e: Explanation, name: Writer) -> Explanation:
     """The derivation with every label as ``name`` writes it, its numbers unchanged. The
     explanation writes the labels itself, so a label's newline could not be told from its own."""
