@@ -17,7 +17,7 @@ from typing import cast
 
 from autograd import Explanation, explain
 
-from .netfile import GRADIENT, claim_number
+from .netfile import claim_number
 from .walkthrough import Walkthrough
 
 # The readings of a value to the digits written: rounded half to even, rounded half away from
@@ -104,8 +104,7 @@ def _grade(w: Walkthrough, quantity: str, text: str, derivations: dict[int, Expl
 
 def _derivation(w: Walkthrough, quantity: str, derivations: dict[int, Explanation]) -> str:
     """The chain rule behind a gradient (∂E/∂w17, ∂E/∂out_n9); nothing for other quantities."""
-    q = quantity.strip()
-    target = w.nodes.get(GRADIENT.sub("", q).strip()) if GRADIENT.match(q) else None
+    target = w.gradient_of(quantity)
     if target is None:
         return ""
     known = derivations.get(id(target))

@@ -54,13 +54,18 @@ class Walkthrough:
         """The number a claim names: a label (net_n3), E, ∂E/∂w16 (or dE/dw16), new w16."""
         q = quantity.strip()
         if GRADIENT.match(q):
-            v = self.nodes.get(GRADIENT.sub("", q).strip())
+            v = self.gradient_of(q)
             return None if v is None else v.grad
         m = re.fullmatch(r"new\s+(.+)|(.+?)\s+after", q)
         if m:
             return self._after((m.group(1) or m.group(2)).strip())
         v = self.nodes.get(q)
         return None if v is None else v.data
+
+    def gradient_of(self, quantity: str) -> Value | None:
+        """The node whose gradient "∂E/∂w16" (or "dE/dw16") names; None when there is none."""
+        q = quantity.strip()
+        return self.nodes.get(GRADIENT.sub("", q).strip()) if GRADIENT.match(q) else None
 
     def _after(self, name: str) -> float | None:
         """A quantity after the step: E, or a parameter's new value."""
