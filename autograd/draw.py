@@ -87,14 +87,22 @@ def _node_ids(output: Value, order: list[Value]) -> dict[Value, str]:
     return ids
 
 
-def _check_size(n_values: int, max_nodes: int) -> None:
-    """Refuse a picture too big to read, pointing to the alternatives."""
-    if n_values > max_nodes:
-        raise ValueError(
+class GraphTooLarge(ValueError):
+    """``draw`` refused a graph of more than ``max_nodes`` values: ``n_values`` says how many."""
+
+    def __init__(self, n_values: int, max_nodes: int) -> None:
+        self.n_values, self.max_nodes = n_values, max_nodes
+        super().__init__(
             f"draw: the graph has {n_values} values, more than max_nodes={max_nodes}; a picture "
             "that size is unreadable. Draw a smaller expression, pass a larger max_nodes, or "
             "draw a network with nn.view.draw_network"
         )
+
+
+def _check_size(n_values: int, max_nodes: int) -> None:
+    """Refuse a picture too big to read, pointing to the alternatives."""
+    if n_values > max_nodes:
+        raise GraphTooLarge(n_values, max_nodes)
 
 
 def _highlighted(output: Value, highlight: Value | None) -> tuple[set[Value], dict[Value, float]]:

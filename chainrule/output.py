@@ -19,8 +19,8 @@ from pathlib import Path
 import graphviz
 
 from autograd import RenderError, draw
+from autograd.draw import GraphTooLarge
 from autograd.files import write_atomic
-from autograd.graph import walk
 from autograd.render import INSTALL, NO_DOT, DotMissing, picture
 from nn.view import draw_network
 
@@ -84,11 +84,11 @@ def _pictures(w: Walkthrough, highlight_name: str | None) -> tuple[dict[str, gra
     highlight = by_name[highlight_name] if highlight_name else w.model.layers[0].neurons[0].w[0]
     pictures = {"network": draw_network(w.model, highlight=highlight, output=w.E, outputs=w.outputs,
                                         input_names=w.spec.names_of_inputs)}
-    n_values = sum(map(len, walk(w.E)))  # draw's count: the ops' results and the leaves
-    if n_values > MAX_GRAPH:
-        return pictures, [f"graph.svg and graph.png are not drawn: the expression graph has {n_values} "
+    try:
+        pictures["graph"] = draw(w.E, highlight=highlight, rankdir="TB", max_nodes=MAX_GRAPH)
+    except GraphTooLarge as e:  # refused after counting, before drawing anything
+        return pictures, [f"graph.svg and graph.png are not drawn: the expression graph has {e.n_values} "
                           f"values, too many to read (at most {MAX_GRAPH}); network.svg shows the network"]
-    pictures["graph"] = draw(w.E, highlight=highlight, rankdir="TB", max_nodes=MAX_GRAPH)
     return pictures, []
 
 
