@@ -35,7 +35,6 @@ derives from ``nn.layers``.
 
 from __future__ import annotations
 
-import random
 import re
 import sys
 import unicodedata
@@ -51,7 +50,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 from autograd.validate import finite, shown, whole
-from nn.layers import ACTIVATIONS, LAYER_ACTIVATIONS, Neuron
+from nn.layers import ACTIVATIONS, LAYER_ACTIVATIONS, bias_label, neuron_labels, weight_label
 from nn.losses import LOSSES, LossSpec
 
 KEYS = {"title", "source", "inputs", "input_names", "targets", "class", "loss", "learning_rate",
@@ -78,7 +77,6 @@ TOO_DEEP = f"expected arrays and tables nested at most {MAX_DEPTH} deep (chainru
 NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 # A claim about a gradient: ∂E/∂w16 or dE/dw16 (see ``Walkthrough.value_of``).
 GRADIENT = re.compile(r"^(?:∂|d)E\s*/\s*(?:∂|d)\s*")
-_LABELS_ONLY = random.Random(0)  # draws the weights of neurons built only for their labels
 
 
 class NetFileError(ValueError):
@@ -381,10 +379,9 @@ def _derived_labels(layers: list[LayerSpec]) -> dict[str, str]:
     owners |= {x: f"inputs[{i}]" for i, x in enumerate(default_input_names(len(layers[0].weights[0])))}
     for k, layer in enumerate(layers):
         for j, row in enumerate(layer.weights):
-            neuron = _labelled(k, j, len(row))
-            owners |= {w.label: f"layers[{k}].weights[{j}][{i}]" for i, w in enumerate(neuron.w)}
-            owners[neuron.b.label] = f"layers[{k}].biases[{j}]"
-            owners[neuron.net_label] = owners[neuron.out_label] = f"layers[{k}].neurons[{j}]"
+            owners |= {weight_label(k, j, i): f"layers[{k}].weights[{j}][{i}]" for i in range(len(row))}
+            owners[bias_label(k, j)] = f"layers[{k}].biases[{j}]"
+            owners |= dict.fromkeys(neuron_labels(f"[{k},{j}]"), f"layers[{k}].neurons[{j}]")
     return owners
 
 
@@ -395,26 +392,16 @@ def _given_labels(layers: list[LayerSpec], input_names: list[str] | None) -> lis
              for i, x in enumerate(input_names or [])]
     for k, layer in enumerate(layers):
         for j, name in enumerate(layer.neurons or []):
-            neuron = _labelled(k, j, 1, name)  # "n3" labels net_n3 and out_n3
             where = f"layers[{k}].neurons[{j}]"
             given += [(name, where, where, f"the name {name!r}")]
             given += [(x, where, where, f"the label {x!r} of neuron {name!r}")
-                      for x in (neuron.net_label, neuron.out_label)]
+                      for x in neuron_labels(name)]  # "n3" labels net_n3 and out_n3
         for j, row in enumerate(layer.weight_names or []):
             given += [(x, f"layers[{k}].weights[{j}][{i}]", f"layers[{k}].weight_names[{j}][{i}]",
                        f"the name {x!r}") for i, x in enumerate(row)]
         given += [(x, f"layers[{k}].biases[{j}]", f"layers[{k}].bias_names[{j}]", f"the name {x!r}")
                   for j, x in enumerate(layer.bias_names or [])]
     return given
-
-
-def _labelled(k: int, j: int, nin: int, name: str | None = None) -> Neuron:
-    """Neuron j of layer k, built for the labels nn.layers gives it (w[k][j,i], b[k][j], net and
-    out, after ``name``), so that these checks and the network built agree."""
-    neuron = Neuron(nin, "linear", rng=_LABELS_ONLY, index=(k, j))
-    if name is not None:
-        neuron.name_as(name)
-    return neuron
 
 
 def _claims(r: _Reader, claims: Any, where: str) -> dict[str, str]:

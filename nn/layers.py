@@ -44,6 +44,23 @@ def _check_activation(name: object, where: str) -> str:
     return name
 
 
+def weight_label(layer: int, j: int, i: int) -> str:
+    """The label of the weight from input i to neuron j of a layer: ``w[1][2,0]``."""
+    return f"w[{layer}][{j},{i}]"
+
+
+def bias_label(layer: int, j: int) -> str:
+    """The label of neuron j's bias: ``b[1][2]``."""
+    return f"b[{layer}][{j}]"
+
+
+def neuron_labels(name: str) -> tuple[str, str]:
+    """A neuron's net-input and output labels: ``net[1,0]``, ``out[1,0]`` for "[1,0]" (its place),
+    ``net_n3``, ``out_n3`` for a document's name "n3"."""
+    tag = name if name.startswith("[") else f"_{name}"
+    return f"net{tag}", f"out{tag}"
+
+
 class Neuron(Module):
     """out = activation(Σᵢ wᵢ·xᵢ + b), with the net input as one graph node."""
 
@@ -63,8 +80,8 @@ class Neuron(Module):
             raise ValueError(f"Neuron: {activation!r} acts on a whole layer; use it on a Layer")
         rng = rng or random.Random()
         layer, j = index
-        self.w = [Value(_draw(init, nin, nout, rng), label=f"w[{layer}][{j},{i}]") for i in range(nin)]
-        self.b = Value(0.0, label=f"b[{layer}][{j}]")
+        self.w = [Value(_draw(init, nin, nout, rng), label=weight_label(layer, j, i)) for i in range(nin)]
+        self.b = Value(0.0, label=bias_label(layer, j))
         self._act = ACTIVATIONS[activation]
         self.name_as(f"[{layer},{j}]")
 
@@ -73,8 +90,7 @@ class Neuron(Module):
         ``net[1,0]``; a document's name such as "n3" or "h1" gives ``net_n3``, ``out_n3``."""
         if not isinstance(name, str) or not name:
             raise ValueError(f"a neuron name must be a non-empty str, not {name!r}")
-        tag = name if name.startswith("[") else f"_{name}"
-        self.net_label, self.out_label = f"net{tag}", f"out{tag}"
+        self.net_label, self.out_label = neuron_labels(name)
 
     def net(self, x: Sequence[Value | float]) -> Value:
         """The net input Σᵢ wᵢ·xᵢ + b (one ``dot`` node)."""
