@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .notation import check_digits, latex_name, latex_number, number
@@ -41,10 +41,11 @@ class UpdateTable:
 
     __str__ = text
 
-    def markdown(self) -> str:
+    def markdown(self, tex: Callable[[str], str] = latex_name) -> str:
+        """The table in Markdown, each parameter as ``$tex(label)$`` (a caller may escape more)."""
         lines = [f"| parameter | value | ∂E/∂p | after p − {number(self.lr, self.digits)}·∂E/∂p |",
                  "|---|---:|---:|---:|"]
-        lines += [f"| ${latex_name(label)}$ | {v} | {g} | {new} |" for label, v, g, new in self._cells()]
+        lines += [f"| ${tex(label)}$ | {v} | {g} | {new} |" for label, v, g, new in self._cells()]
         return "\n".join(lines)
 
     def latex(self) -> str:

@@ -75,21 +75,11 @@ def markdown(report: Report, images: list[str] | None = None, notes: list[str] |
     for g in report.gradients:
         md += [math_md(g.explanation.markdown()), ""]
     md += [f"## Gradient descent (learning rate {number(report.learning_rate)})", "",
-           _update_table(report), "", "## After the step", "",
+           report.update_table().markdown(tex=_tex), "", "## After the step", "",
            f"After the step E = {number(report.E_after)} (was {number(report.E)}): {report.change_note}.", ""]
     if report.history:
         md += ["Further steps: " + ", ".join(number(e) for e in report.history), ""]
     return "\n".join(md + _claims(report)) + "\n"
-
-
-def _update_table(report: Report) -> str:
-    """The update table, each parameter's cell ``$latex_name(p)$`` made safe for Markdown."""
-    table = report.update_table()
-    lines = table.markdown().split("\n")
-    for k, row in enumerate(table.rows, start=len(lines) - len(table.rows)):
-        cell = f"| ${latex_name(row.label)}$ |"
-        lines[k] = lines[k].replace(cell, f"| ${math_md(latex_name(row.label))}$ |", 1)
-    return "\n".join(lines)
 
 
 def _claims(report: Report) -> list[str]:
