@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from .ieee import ieee_div
 from .modes import no_grad
-from .notation import number
+from .notation import number, visible
+from .update import markdown_name
 from .validate import Number, positive, real
 from .value import Value
 
@@ -59,20 +60,50 @@ class GradcheckResult:
     def failures(self) -> tuple[GradcheckRow, ...]:
         return tuple(r for r in self.rows if not r.ok)
 
+    def _cells(self) -> list[tuple[str, str, str, str, str, str]]:
+        """Each row as text: the table's one source for ``str()`` and ``markdown()``."""
+        return [(r.label, number(r.analytic, 10), number(r.numeric, 10), number(r.abs_err, 3),
+                 number(r.rel_err, 3), ("ok" if r.ok else "FAIL") + (f" ({r.note})" if r.note else ""))
+                for r in self.rows]
+
+    def _heading(self) -> str:
+        """The settings and the verdict: "(eps=1e-06, atol=1e-05, rtol=0.001): all gradients agree"."""
+        verdict = "all gradients agree" if self.ok else f"{len(self.failures)} of {len(self.rows)} disagree"
+        settings = ", ".join(f"{k}={number(v, 6)}" for k, v in
+                             (("eps", self.eps), ("atol", self.atol), ("rtol", self.rtol)))
+        return f"({settings}): {verdict}"
+
     def __str__(self) -> str:
         head = ("input", "analytic", "numeric", "abs err", "rel err", "")
-        body = [
-            (r.label, number(r.analytic, 10), number(r.numeric, 10), number(r.abs_err, 3),
-             number(r.rel_err, 3), ("ok" if r.ok else "FAIL") + (f" ({r.note})" if r.note else ""))
-            for r in self.rows
-        ]
-        widths = [max(len(row[i]) for row in [head, *body]) for i in range(len(head))]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in [head, *body]]
-        verdict = "all gradients agree" if self.ok else f"{len(self.failures)} of {len(self.rows)} disagree"
-        return "\n".join(
-            [f"gradcheck (eps={number(self.eps, 6)}, atol={number(self.atol, 6)}, "
-             f"rtol={number(self.rtol, 6)}): {verdict}", *lines]
-        )
+        rows = [head, *self._cells()]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+        return "\n".join([f"gradcheck {self._heading()}", *lines])
+
+    def markdown(self) -> str:
+        """The table in Markdown, each input's name as maths: what a notebook shows as the cell's value."""
+        lines = [f"**gradcheck** {self._heading()}", "",
+                 "| input | analytic (backward) | numeric (central difference) | abs err | rel err "
+                 "| verdict |",
+                 "|---|---:|---:|---:|---:|---|"]
+        lines += [f"| ${markdown_name(label)}$ | {a} | {n} | {abs_err} | {rel_err} | {_cell(verdict)} |"
+                  for label, a, n, abs_err, rel_err, verdict in self._cells()]
+        return "\n".join(lines)
+
+    _repr_markdown_ = markdown
+
+    def __repr__(self) -> str:
+        """One line, not the rows' every float: how many inputs, and which disagree (the first few)."""
+        if self.ok:
+            return f"<GradcheckResult: all {len(self.rows)} gradients agree>"
+        names = [visible(r.label) for r in self.failures]
+        shown = ", ".join(names[:3]) + (f", … {len(names) - 3} more" if len(names) > 3 else "")
+        return f"<GradcheckResult: {len(names)} of {len(self.rows)} disagree: {shown}>"
+
+
+def _cell(text: str) -> str:
+    """Text in a Markdown table cell: its ``|`` escaped (a note may say |x|)."""
+    return text.replace("|", "\\|")
 
 
 def _as_inputs(inputs: Sequence[Value | Number], where: str) -> list[Value]:

@@ -5,9 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .notation import check_digits, latex_name, latex_number, number
+from .notation import check_digits, latex_name, latex_number, number, visible
 from .validate import finite
 from .value import Value
+
+# Inside $…$ Markdown still reads | (a table cell's end), < and > (raw HTML) and the backtick
+# (code): written as LaTeX commands, with ]( (a link) and &… (an HTML entity) broken by {}.
+_IN_MATH = {"|": r"\vert{}", "<": r"\lt{}", ">": r"\gt{}", "`": r"\grave{}"}
+
+
+def markdown_name(label: str) -> str:
+    """A label as LaTeX to write between ``$…$`` in Markdown, a table cell included: whatever
+    the label holds is shown (control characters as escapes), never read as markup."""
+    tex = "".join(_IN_MATH.get(c, c) for c in latex_name(visible(label)))
+    return tex.replace("](", "]{}(").replace("\\&", "\\&{}")
 
 
 @dataclass(frozen=True)
@@ -41,20 +52,37 @@ class UpdateTable:
 
     __str__ = text
 
-    def markdown(self, tex: Callable[[str], str] = latex_name) -> str:
-        """The table in Markdown, each parameter as ``$tex(label)$`` (a caller may escape more)."""
+    def markdown(self, tex: Callable[[str], str] = markdown_name) -> str:
+        """The table in Markdown, each parameter as ``$tex(label)$``: what a notebook shows."""
         lines = [f"| parameter | value | ∂E/∂p | after p − {number(self.lr, self.digits)}·∂E/∂p |",
                  "|---|---:|---:|---:|"]
         lines += [f"| ${tex(label)}$ | {v} | {g} | {new} |" for label, v, g, new in self._cells()]
         return "\n".join(lines)
 
     def latex(self) -> str:
+        """The table as a LaTeX ``array`` (math mode), its numbers as LaTeX writes them."""
+        n = self.digits
         body = " \\\\\n".join(
-            f"{latex_name(label)} & {v} & {g} & {new}" for label, v, g, new in self._cells()
+            " & ".join([latex_name(visible(r.label)), latex_number(r.value, n), latex_number(r.grad, n),
+                        latex_number(r.new_value, n)])
+            for r in self.rows
         )
-        lr = latex_number(self.lr, self.digits)
+        lr = latex_number(self.lr, n)
         head = rf"p & \text{{value}} & \partial E/\partial p & p - {lr}\,\partial E/\partial p"
         return r"\begin{array}{lrrr}" + head + r" \\ \hline" + "\n" + body + r"\end{array}"
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+    def _repr_latex_(self) -> str:
+        """The array as display maths, for a notebook exported to LaTeX or PDF."""
+        return "$$" + self.latex() + "$$"
+
+    def __repr__(self) -> str:
+        """One line, not every row: how many parameters, the first and last, and the rate."""
+        names = [visible(r.label) for r in self.rows]
+        span = ", ".join(names) if len(names) <= 2 else f"{names[0]} … {names[-1]}"
+        return f"<UpdateTable: {len(names)} parameters ({span}), lr={number(self.lr, self.digits)}>"
 
 
 def update_table(params: Iterable[Value], lr: float, *, digits: int = 6) -> UpdateTable:
