@@ -22,9 +22,10 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .notation import check_digits, latex_name, latex_number, number
+from .factors import FactorFormula, Formulas
+from .notation import check_digits, latex_name, latex_number, number, signed
 from .paths import AllPaths, PathSet, PathView, dag_paths
 from .validate import whole
 from .value import Value
@@ -53,13 +54,11 @@ class Term:
         return math.prod(f.value for f in self.factors)
 
 
-def _name(v: Value, fallback: str) -> str:
-    return v.label or fallback
-
-
 @dataclass(frozen=True)
 class Explanation:
-    """∂output/∂wrt as a sum of products of named factors; ``str()`` is the plain-text form."""
+    """∂output/∂wrt as a sum of products of named factors, each factor with its formula from the
+    op table; ``str()`` is the plain-text form, ``latex()`` and ``markdown()`` the others (a
+    notebook shows the Markdown)."""
 
     output: Value
     wrt: Value
@@ -68,48 +67,85 @@ class Explanation:
     n_terms: int  # all paths (or labelled parents), listed or not
     total: float
     digits: int = 4
+    formulas: Formulas | None = field(default=None, compare=False, repr=False)
 
     @property
     def omitted(self) -> int:
         return self.n_terms - len(self.terms)
 
+    def name(self, v: Value) -> str:
+        """A node as the derivation names it: its label, or a name made from its op."""
+        if self.formulas is None:
+            object.__setattr__(self, "formulas", Formulas(self.output))
+        assert self.formulas is not None
+        return self.formulas.name(v)
+
     def _names(self) -> tuple[str, str]:
-        return _name(self.output, "output"), _name(self.wrt, "wrt")
+        return self.name(self.output), self.name(self.wrt)
 
     def _symbolic(self, term: Term, frac: str) -> str:
-        out, wrt = self._names()
-        return " · ".join(
-            frac.format(_name(f.top, out), _name(f.bottom, wrt)) for f in term.factors
-        )
+        return " · ".join(frac.format(self.name(f.top), self.name(f.bottom)) for f in term.factors)
 
-    def _numeric(self, term: Term, fmt: str = "{}") -> str:
-        return " · ".join(fmt.format(number(f.value, self.digits)) for f in term.factors)
+    def _numeric(self, term: Term) -> str:
+        return " · ".join(signed(f.value, self.digits) for f in term.factors)
+
+    def _sum(self, values: list[float]) -> str:
+        first, *rest = values
+        return " + ".join([number(first, self.digits), *(signed(v, self.digits) for v in rest)])
+
+    def factor_formulas(self) -> list[tuple[Factor, FactorFormula]]:
+        """Each distinct factor of the listed terms that has a formula worth showing, in order."""
+        self.name(self.output)  # makes the formulas
+        assert self.formulas is not None
+        seen: dict[tuple[Value, Value], tuple[Factor, FactorFormula]] = {}
+        for t in self.terms:
+            for f in t.factors:
+                key = (f.top, f.bottom)
+                if key not in seen:
+                    formula = self.formulas.of(f.top, f.bottom, f.value)
+                    if formula is not None and not formula.trivial:
+                        seen[key] = (f, formula)
+        return list(seen.values())
+
+    def where(self) -> list[str]:
+        """Each factor's formula and substitution as text: "∂E/∂out = out − target = … = 0.7935"."""
+        return [f"∂{self.name(f.top)}/∂{self.name(f.bottom)} = "
+                + " = ".join([*formula.text(self.name, self.digits), number(f.value, self.digits)])
+                for f, formula in self.factor_formulas()]
 
     def text(self) -> str:
-        """The derivation in plain Unicode text, one line per path (or δ term)."""
+        """The derivation in plain Unicode text: the product along each path (or δ term), each
+        factor's formula with its numbers, then the numbers multiplied and summed."""
         out, wrt = self._names()
         head = f"∂{out}/∂{wrt} = "
         if self.n_terms == 0:
             return f"{head}0   ({wrt} does not reach {out}: no path between them)"
+        where = self.where()
+        if len(self.terms) == 1 and len(self.terms[0].factors) == 1 and where:  # one factor: its formula
+            return where[0]
         pad = " " * (len(head) - 2)
+        lines = [(head if i == 0 else pad + "+ ") + self._symbolic(t, "∂{}/∂{}")
+                 for i, t in enumerate(self.terms)]
+        lines += [("  where " if i == 0 else " " * 8) + w for i, w in enumerate(where)]
+        return "\n".join(lines + self._arithmetic(pad))
+
+    def _arithmetic(self, pad: str) -> list[str]:
+        """The lines of numbers: each term's factors, the terms' values, the total."""
         lines = []
-        for i, t in enumerate(self.terms):
-            lines.append((head if i == 0 else pad + "+ ") + self._symbolic(t, "∂{}/∂{}"))
         if any(len(t.factors) > 1 for t in self.terms) or len(self.terms) > 1:
             lines += [(pad + "= " if i == 0 else pad + "+ ") + self._numeric(t)
                       for i, t in enumerate(self.terms)]
         if self.omitted:
             lines.append(f"{pad}+ … {self.omitted} more {'paths' if self.form == 'paths' else 'terms'}")
         if len(self.terms) > 1 or self.omitted:
-            lines.append(pad + "= " + " + ".join(number(t.value, self.digits) for t in self.terms)
-                         + (" + …" if self.omitted else ""))
-        lines.append(pad + "= " + number(self.total, self.digits))
-        return "\n".join(lines)
+            more = " + …" if self.omitted else ""
+            lines.append(pad + "= " + self._sum([t.value for t in self.terms]) + more)
+        return [*lines, pad + "= " + number(self.total, self.digits)]
 
     __str__ = text
 
     def latex(self) -> str:
-        """The derivation as a LaTeX ``aligned`` block (math mode)."""
+        """The derivation as a LaTeX ``aligned`` block (math mode), factors' formulas last."""
         out, wrt = self._names()
         frac = r"\frac{{\partial {}}}{{\partial {}}}"
         lhs = frac.format(latex_name(out), latex_name(wrt))
@@ -118,19 +154,21 @@ class Explanation:
 
         def symbolic(t: Term) -> str:
             return r" \cdot ".join(
-                frac.format(latex_name(_name(f.top, out)), latex_name(_name(f.bottom, wrt)))
-                for f in t.factors
-            )
+                frac.format(latex_name(self.name(f.top)), latex_name(self.name(f.bottom))) for f in t.factors)
 
         def numeric(t: Term) -> str:
-            return r" \cdot ".join(latex_number(f.value, self.digits) for f in t.factors)
+            return r" \cdot ".join(_latex_signed(f.value, self.digits) for f in t.factors)
 
         rows = [f"{lhs} &= " + r" \\ &\quad + ".join(symbolic(t) for t in self.terms)]
+        for i, (f, formula) in enumerate(self.factor_formulas()):
+            steps = [frac.format(latex_name(self.name(f.top)), latex_name(self.name(f.bottom))),
+                     *formula.latex(self.name, self.digits), latex_number(f.value, self.digits)]
+            rows.append((r"&\text{where } " if i == 0 else r"&\phantom{\text{where }} ") + " = ".join(steps))
         rows.append("&= " + r" \\ &\quad + ".join(numeric(t) for t in self.terms))
         if self.omitted:
             rows.append(rf"&\quad + \dots \text{{({self.omitted} more)}}")
         if len(self.terms) > 1 or self.omitted:
-            rows.append("&= " + " + ".join(latex_number(t.value, self.digits) for t in self.terms)
+            rows.append("&= " + " + ".join(_latex_signed(t.value, self.digits) for t in self.terms)
                         + (r" + \dots" if self.omitted else ""))
         rows.append("&= " + latex_number(self.total, self.digits))
         return r"\begin{aligned}" + " \\\\\n".join(rows) + r"\end{aligned}"
@@ -138,6 +176,17 @@ class Explanation:
     def markdown(self) -> str:
         """The derivation as Markdown: a display-math block (``$$ … $$``) with the LaTeX."""
         return "$$\n" + self.latex() + "\n$$"
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+    def _repr_latex_(self) -> str:
+        return "$$" + self.latex() + "$$"
+
+
+def _latex_signed(x: float, digits: int) -> str:
+    text = latex_number(x, digits)
+    return f"({text})" if text.startswith("-") else text
 
 
 def explain(
@@ -187,7 +236,8 @@ def explain_all(
             raise TypeError(f"explain_all: params[{i}] is a {type(p).__name__}, not a Value")
     _check_options("explain_all", digits, max_paths, form)
     paths = AllPaths(output, wrts)
-    return [_explanation(paths.to(p), digits, max_paths, form) for p in wrts]
+    formulas = Formulas(output)  # one naming of the graph, each factor's formula worked out once
+    return [_explanation(paths.to(p), digits, max_paths, form, formulas) for p in wrts]
 
 
 def _check_options(where: str, digits: int, max_paths: int, form: str) -> None:
@@ -198,17 +248,19 @@ def _check_options(where: str, digits: int, max_paths: int, form: str) -> None:
     whole(max_paths, f"{where}: max_paths", 1)
 
 
-def _explanation(ps: PathView, digits: int, max_paths: int, form: str) -> Explanation:
+def _explanation(ps: PathView, digits: int, max_paths: int, form: str,
+                 formulas: Formulas | None = None) -> Explanation:
     """The derivation the paths give: the form chosen, at most ``max_paths`` terms listed."""
     output, wrt = ps.output, ps.wrt
     n_paths = ps.n_labelled_paths
     if n_paths == 0:
-        return Explanation(output, wrt, "paths", (), 0, 0.0, digits)
+        return Explanation(output, wrt, "paths", (), 0, 0.0, digits, formulas)
     if output is not wrt and (form == "delta" or (form == "auto" and n_paths > max_paths)):
         terms = _delta_terms(ps)
-        return Explanation(output, wrt, "delta", tuple(terms[:max_paths]), len(terms), ps.total, digits)
+        listed = tuple(terms[:max_paths])
+        return Explanation(output, wrt, "delta", listed, len(terms), ps.total, digits, formulas)
     listed = tuple(itertools.islice(_paths(ps), max_paths))
-    return Explanation(output, wrt, "paths", listed, n_paths, ps.total, digits)
+    return Explanation(output, wrt, "paths", listed, n_paths, ps.total, digits, formulas)
 
 
 def _paths(ps: PathView) -> Iterator[Term]:

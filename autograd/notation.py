@@ -1,7 +1,9 @@
 """How chainrule writes numbers and names: plain text as the documents print them, and LaTeX.
 
 One notation for every output (explanations, diagrams, the network view, reports), so a
-number reads the same wherever it appears: significant digits (4 by default), never -0.
+number reads the same wherever it appears: significant digits (4 by default), the minus
+sign − (U+2212, as typeset; LaTeX gets ``-``, which it typesets so), never −0, negative
+factors and terms in parentheses: "0.7·(−0.4)", "0.1 + (−0.0002)".
 """
 
 from __future__ import annotations
@@ -17,13 +19,23 @@ def check_digits(digits: object, where: str) -> int:
     return whole(digits, f"{where}: digits", 1, 17)
 
 
+MINUS = "\u2212"  # −
+
+
 def number(x: float, digits: int = 4) -> str:
-    """``x`` to ``digits`` significant digits, as the documents print numbers (0, never -0)."""
-    return f"{x + 0.0:.{digits}g}"  # -0.0 + 0.0 is 0.0
+    """``x`` to ``digits`` significant digits, as the documents print numbers (0, never −0)."""
+    text = f"{x + 0.0:.{digits}g}"  # -0.0 + 0.0 is 0.0
+    return MINUS + text[1:] if text.startswith("-") else text  # 1e-05 keeps its exponent's -
+
+
+def exact(x: float) -> str:
+    """``x`` in full, as short as it reads back exactly: 0.99, not 0.98999999999999999."""
+    text = repr(float(x) + 0.0)
+    return MINUS + text[1:] if text.startswith("-") else text
 
 
 def signed(x: float, digits: int = 4) -> str:
-    """A factor as the documents write it: negative numbers in parentheses, "0.7·(−0.4)"."""
+    """A factor or term as the documents write it: negative numbers in parentheses, "0.7·(−0.4)"."""
     return f"({number(x, digits)})" if x < 0 else number(x, digits)
 
 
@@ -31,12 +43,13 @@ def plus(terms: list[str]) -> str:
     """Terms joined by + and −: "0.1·0.23 + 0.4·0.55 − 0.4"."""
     text = terms[0]
     for t in terms[1:]:
-        text += f" − {t[1:]}" if t.startswith("-") else f" + {t}"
+        text += f" − {t[1:]}" if t.startswith(("-", MINUS)) else f" + {t}"
     return text
 
 
 def latex_number(x: float, digits: int = 4) -> str:
-    text = number(x, digits)
+    """``number`` for LaTeX: ``-`` for minus, 1.2 \\times 10^{-5}, \\infty."""
+    text = f"{x + 0.0:.{digits}g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
         return rf"{mantissa} \times 10^{{{int(exponent)}}}"

@@ -27,6 +27,8 @@ NARY = 4  # f(o0, o1, ...): a tuple of operands (Values or float constants) in s
 Partial = Callable[..., float]
 NaryFn = Callable[[Sequence[float]], float]
 NaryPartials = Callable[[float, Sequence[float]], Sequence[float]]
+# ∂out/∂operand i of an NARY op as an explanation writes it: another operand, or a number.
+NaryShown = Callable[[int, Sequence[Any]], Any]
 
 # What each form of a binary op computes, with c for the plain-number operand.
 FORMS = {"": "", "c": "with a constant", "l": "constant first"}
@@ -44,11 +46,12 @@ class Op:
     """
 
     __slots__ = ("blocks", "bounded", "constant_left", "d0", "d1", "dn", "doc", "fn", "formula", "kind",
-                 "methods", "name", "partials", "variant", "with_constant")
+                 "methods", "name", "partials", "shown", "variant", "with_constant")
     fn: Callable[..., float]
     d0: Partial
     d1: Partial
     dn: NaryPartials
+    shown: NaryShown
     with_constant: Op | None
     constant_left: Op | None
 
@@ -78,7 +81,7 @@ class Op:
         compiled = [_compile(name, "partial", d, ("out", "x", "y")) for d in partials]
         self.d0 = compiled[0]
         self.d1 = compiled[1] if len(compiled) > 1 else _no_operand
-        self.dn = _no_operand
+        self.dn = self.shown = _no_operand
         self.with_constant = self.constant_left = None
 
     def _form(self, variant: str, kind: int, partial: str) -> Op:
@@ -88,15 +91,17 @@ class Op:
         return form
 
     @classmethod
-    def nary(cls, name: str, formula: str, fn: NaryFn, dn: NaryPartials, *, doc: str,
+    def nary(cls, name: str, formula: str, fn: NaryFn, dn: NaryPartials, shown: NaryShown, *, doc: str,
              blocks: bool = False) -> Op:
-        """An op over any number of operands, given as functions: ``fn(operands)`` and
-        ``dn(out, operands) -> partials``; ``formula`` is only shown. ``blocks``: its partials
-        are 0 by definition, a value held constant (explanations pass no path through it)."""
+        """An op over any number of operands, given as functions: ``fn(operands)``,
+        ``dn(out, operands) -> partials`` and ``shown(i, operands)``, the partial for operand i
+        as explanations write it (another operand, or a number); ``formula`` is only shown.
+        ``blocks``: its partials are 0 by definition, a value held constant (explanations pass
+        no path through it)."""
         op = cls.__new__(cls)
         op.name, op.formula, op.partials, op.kind, op.variant = name, formula, (), NARY, ""
         op.doc, op.methods, op.bounded, op.blocks = doc, (), False, blocks
-        op.fn, op.dn, op.d0, op.d1 = fn, dn, _no_operand, _no_operand
+        op.fn, op.dn, op.shown, op.d0, op.d1 = fn, dn, shown, _no_operand, _no_operand
         op.with_constant = op.constant_left = None
         return op
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from operator import mul
+from typing import Any
 
 from .ieee import ieee_sum
 from .op import Op, node_ops, table_of
@@ -44,6 +45,12 @@ def _dot_partials(out: float, operands: Sequence[float]) -> list[float]:
     return partials
 
 
+def _dot_partial_shown(i: int, operands: Sequence[Any]) -> Any:
+    """∂/∂wᵢ is the operand xᵢ, ∂/∂xᵢ the operand wᵢ, ∂/∂b the number 1 (``_dot_partials``)."""
+    n = len(operands) >> 1
+    return operands[i + n] if i < n else operands[i - n] if i < 2 * n else 1.0
+
+
 def _max(operands: Sequence[float]) -> float:
     return math.nan if any(x != x for x in operands) else max(operands)
 
@@ -54,7 +61,8 @@ ADD = Op("add", "x + y", "1.0", "1.0", bounded=True, doc="Sum")
 MUL = Op("mul", "x * y", "y", "x", doc="Product")
 # The fused weighted sum: a neuron's net input is one node, as the documents draw it.
 # math.fsum makes it the correctly rounded sum of the products, independent of order.
-DOT = Op.nary("dot", "Σ wᵢ·xᵢ + b", _dot, _dot_partials, doc="Weighted sum, a neuron's net input")
+DOT = Op.nary("dot", "Σ wᵢ·xᵢ + b", _dot, _dot_partials, _dot_partial_shown,
+              doc="Weighted sum, a neuron's net input")
 TANH = Op("tanh", "tanh(x)", "1.0 - out * out", doc="Hyperbolic tangent")
 SIGMOID = Op("sigmoid", "sigmoid(x)", "out * (1.0 - out)", doc="Logistic sigmoid, 1 / (1 + e^-x)")
 EXP = Op("exp", "ieee_exp(x)", "out", doc="Exponential, e^x")
@@ -68,12 +76,13 @@ NEG = Op("neg", "-x", "-1.0", bounded=True, doc="Negation", methods=("__neg__",)
 SQRT = Op("sqrt", "ieee_sqrt(x)", "ieee_div(0.5, out)", doc="Square root")
 ABS = Op("abs", "fabs(x)", "sign(x)", doc="Absolute value", methods=("abs", "__abs__"))
 SIN = Op("sin", "sin(x)", "cos(x)", doc="Sine")
-SUM = Op.nary("sum", "Σ xᵢ", ieee_sum, lambda out, operands: [1.0] * len(operands), doc="Sum of many")
+SUM = Op.nary("sum", "Σ xᵢ", ieee_sum, lambda out, operands: [1.0] * len(operands), lambda i, operands: 1.0,
+              doc="Sum of many")
 # max(z) held constant: the shift of a softmax or log-sum-exp, which changes nothing in exact
 # arithmetic (they are shift-invariant), so its derivative is 0 by definition. A graph node,
 # not a plain number, so that a tape recomputes it for each replay's inputs.
 SHIFT = Op.nary("shift", "max(zᵢ), held constant", _max, lambda out, operands: [0.0] * len(operands),
-                doc="The largest operand, held constant (derivative 0)", blocks=True)
+                lambda i, operands: 0.0, doc="The largest operand, held constant (derivative 0)", blocks=True)
 
 TABLE = table_of(globals())  # every row above, in order
 NODE_OPS = node_ops(TABLE)  # the rows with formulas, then their plain-number forms

@@ -1,0 +1,237 @@
+"""Each chain-rule factor with its formula and substitution, read from the op table.
+
+``∂out_n9/∂net_n9 = σ′(net_n9) = out_n9·(1 − out_n9) = 0.8035·(1 − 0.8035) = 0.1579``: the
+formula is the op table's partial for that op, with the operands' names put in. A factor
+between labelled nodes that spans unlabelled ones (a loss: E = ½ Σ (t − o)² is five ops)
+is the sum over the routes between of the product of each op's partial, simplified: the
+squared error's ½ · 2(t − o) · (−1) reads o − t. An unlabelled node on the way is written as
+its own formula while that is short (``t − o``), else by its readable name (``names``).
+
+Nothing here is a second copy of a derivative: every formula is the table's. A formula is
+shown only when it evaluates, at the graph's numbers, to the factor the engine computed;
+a factor with too many routes, or a formula that does not check, shows just its number.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from .graph import operands
+from .names import Names
+from .notation import latex_name
+from .op import BINARY, CONST_LEFT, NARY
+from .ops import SUM
+from .symbolic import Expr, Writer, const, evaluate, parse, product, simplify, size, substitute, symbol, total
+
+if TYPE_CHECKING:
+    from .value import Value
+
+MAX_ROUTES = 6  # more routes between two labelled nodes than this: the number alone
+MAX_VISITS = 200  # nodes searched for routes before giving up on a formula
+LONGEST = 16  # an unlabelled node is written out while its formula has at most this many parts
+LONGEST_FACTOR = 60  # a factor's formula longer than this is not worth reading: the number alone
+
+
+@dataclass(frozen=True)
+class FactorFormula:
+    """∂top/∂bottom as a formula in named nodes: ``expr`` over placeholders of ``nodes``;
+    ``activation`` is (op, the node it reads) when the factor is one activation's derivative."""
+
+    expr: Expr
+    nodes: dict[str, Value]
+    activation: tuple[str, Value] | None
+
+    @property
+    def trivial(self) -> bool:
+        """Only a number (∂net/∂b = 1): nothing to show beyond it."""
+        return not self.nodes
+
+    def text(self, names: Callable[[Value], str], digits: int = 4) -> list[str]:
+        """The formula's steps as text: [σ′(net_n9),] out_n9·(1 − out_n9), 0.8035·(1 − 0.8035)."""
+        return self._steps(lambda v: names(v), False, digits)
+
+    def latex(self, names: Callable[[Value], str], digits: int = 4) -> list[str]:
+        """The same steps as LaTeX."""
+        return self._steps(lambda v: latex_name(names(v)), True, digits)
+
+    def _steps(self, name: Callable[[Value], str], latex: bool, digits: int) -> list[str]:
+        steps = []
+        if self.activation:
+            op, x = self.activation
+            steps.append(Writer(lambda k: name(x), latex=latex)(derivative_of(op, symbol("x"))))
+        steps.append(Writer(lambda k: name(self.nodes[k]), latex=latex, digits=digits)(self.expr))
+        if not isinstance(self.expr, ast.Name):  # a name alone: its number is the factor's
+            numbers = substitute(self.expr, {k: const(v.data) for k, v in self.nodes.items()})
+            steps.append(Writer(lambda k: k, latex=latex, digits=digits)(numbers))
+        return steps
+
+
+class Formulas:
+    """The factor formulas of one graph, each worked out once: ``of(top, bottom, value)``."""
+
+    def __init__(self, output: Value) -> None:
+        self.names = Names(output)
+        self._ids: dict[Value, str] = {}
+        self._exprs: dict[Value, Expr] = {}
+        self._made: dict[tuple[Value, Value], FactorFormula | None] = {}
+
+    def name(self, v: Value) -> str:
+        """A node's readable name (its label, or one made from its op)."""
+        try:
+            return self.names.atom(v)
+        except KeyError:
+            return v.label or "·"
+
+    def of(self, top: Value, bottom: Value, value: float) -> FactorFormula | None:
+        """∂top/∂bottom's formula, or None when it has too many routes or does not check."""
+        key = (top, bottom)
+        if key not in self._made:
+            self._made[key] = self._work_out(top, bottom, value)
+        return self._made[key]
+
+    def _work_out(self, top: Value, bottom: Value, value: float) -> FactorFormula | None:
+        routes = _routes(top, bottom)
+        if not routes:
+            return None
+        expr = simplify(total([product([self._partial(node, i) for node, i in r]) for r in routes]))
+        nodes = self._ids_in(expr)
+        if size(expr) > LONGEST_FACTOR or not _agrees(
+            evaluate(expr, {k: v.data for k, v in nodes.items()}), value
+        ):
+            return None
+        node, _ = routes[0][0]
+        op = node._op
+        one_activation = (
+            len(routes) == 1
+            and len(routes[0]) == 1
+            and op is not None
+            and op.kind not in (BINARY, CONST_LEFT, NARY)
+            and node._b is None
+            and op.name != "neg"
+        )
+        return FactorFormula(expr, nodes, (op.name, bottom) if one_activation and op else None)
+
+    def value_formula(self, v: Value) -> FactorFormula | None:
+        """``v`` as the formula of its op in its operands, ``v``'s own label aside: the loss
+        E = ½·(target − out)², checked against v's value like any factor."""
+        op = v._op
+        if op is None or (op.kind == NARY and op is not SUM):
+            return None
+        env = {k: self._whole(x) for k, x in zip("xy", operands(v))}
+        expr = self._sum(v) if op is SUM else simplify(substitute(parse_cached(op.formula), env))
+        nodes = self._ids_in(expr)
+        if size(expr) > LONGEST_FACTOR or not _agrees(
+            evaluate(expr, {k: n.data for k, n in nodes.items()}), v.data
+        ):
+            return None
+        return FactorFormula(expr, nodes, None)
+
+    def _whole(self, x: Value | float) -> Expr:
+        """An operand of a value's formula: an unlabelled sum written out however long (a loss's Σ)."""
+        if isinstance(x, float) or x.label or x._op is not SUM:
+            return self.expr(x)
+        return self._sum(x)
+
+    def _sum(self, v: Value) -> Expr:
+        return total([self.expr(x) for x in operands(v)])
+
+    def _ids_in(self, expr: Expr) -> dict[str, Value]:
+        used = {n.id for n in _names_in(expr)}
+        return {k: v for v, k in self._ids.items() if k in used}
+
+    def _symbol(self, v: Value) -> Expr:
+        key = self._ids.setdefault(v, f"_{len(self._ids)}")
+        return symbol(key)
+
+    def expr(self, v: Value | float) -> Expr:
+        """A node as it appears in a formula: its name, or its own short formula when unlabelled."""
+        if isinstance(v, float):
+            return const(v)
+        if v.label or v._op is None or (v._op.kind == NARY and v._op is not SUM):
+            return self._symbol(v)
+        if v not in self._exprs:
+            written = (
+                self._sum(v)
+                if v._op is SUM
+                else simplify(substitute(parse_cached(v._op.formula), self._env(v)))
+            )
+            self._exprs[v] = written if size(written) <= LONGEST else self._symbol(v)
+        return self._exprs[v]
+
+    def _env(self, node: Value) -> dict[str, Expr]:
+        """out, x and y of the node's op, as the op table's formulas name them."""
+        op = node._op
+        assert op is not None
+        xs = operands(node)
+        env = {"x": self.expr(xs[0])}
+        if len(xs) > 1:
+            env["y"] = self.expr(xs[1])
+        return env
+
+    def _partial(self, node: Value, i: int) -> Expr:
+        """∂node/∂(operand i) from the op table, in the operands' names."""
+        op = node._op
+        assert op is not None
+        if op.kind == NARY:
+            return self.expr(op.shown(i, operands(node)))
+        formula = op.partials[i] if op.kind == BINARY else op.partials[0]
+        return substitute(parse_cached(formula), {**self._env(node), "out": self._out(node)})
+
+    def _out(self, node: Value) -> Expr:
+        """``out`` in a partial: the node's own name (a tanh's 1 − out², not its whole formula)."""
+        return self._symbol(node)
+
+
+def derivative_of(op: str, x: Expr) -> Expr:
+    """op′(x), an activation's derivative as the documents write it: σ′(net), relu′(net)."""
+    return ast.Call(ast.Name("d_" + op, ast.Load()), [x], [])
+
+
+@cache
+def parse_cached(formula: str) -> Expr:
+    return parse(formula)
+
+
+def _names_in(expr: Expr) -> list[ast.Name]:
+    return [n for n in ast.walk(expr) if isinstance(n, ast.Name) and n.id.startswith("_")]
+
+
+def _agrees(shown: float, value: float) -> bool:
+    """Does the formula's value match the engine's (to rounding; nan and infinities alike)?"""
+    if math.isnan(value) or math.isnan(shown):
+        return math.isnan(value) and math.isnan(shown)
+    return math.isclose(shown, value, rel_tol=1e-9, abs_tol=1e-300)
+
+
+def _routes(top: Value, bottom: Value) -> list[list[tuple[Value, int]]] | None:
+    """Each way down from ``top`` to ``bottom`` through unlabelled nodes, as (node, operand
+    index) steps; None when there are more than MAX_ROUTES or the search is too long."""
+    if top is bottom:
+        return None
+    routes: list[list[tuple[Value, int]]] = []
+    stack: list[tuple[Value, list[tuple[Value, int]]]] = [(top, [])]
+    visits = 0
+    while stack:
+        node, trail = stack.pop()
+        visits += 1
+        op = node._op
+        if visits > MAX_VISITS or op is None or op.blocks:
+            if visits > MAX_VISITS:
+                return None
+            continue
+        for i, x in reversed(list(enumerate(operands(node)))):
+            if isinstance(x, float):
+                continue
+            step = [*trail, (node, i)]
+            if x is bottom:
+                routes.append(step)
+            elif x._op is not None and not x.label:
+                stack.append((x, step))
+        if len(routes) > MAX_ROUTES:
+            return None
+    return routes

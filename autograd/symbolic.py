@@ -1,0 +1,296 @@
+"""The op table's formulas as expressions: substituted, simplified, and written out.
+
+A chain-rule factor is a partial derivative of the op table read with the operands' names
+put in: a sigmoid's ∂out/∂x, ``out * (1.0 - out)``, with out = out_n9. This module does the
+reading: it puts expressions in for a formula's names (``substitute``), folds what is
+constant (the 2 of x², a product's numbers: ½ · 2(t − o) · (−1) is o − t), and writes the
+result as text or LaTeX, with names or with numbers (``write``). It never decides a value:
+whoever shows a formula checks ``evaluate`` against the engine's number first.
+
+Expressions are Python ``ast`` trees over the functions of ``ieee.FUNCTIONS``; a name is a
+placeholder that the caller maps to a node.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import math
+from collections.abc import Callable, Mapping, Sequence
+
+from .ieee import FUNCTIONS
+from .notation import MINUS, latex_number, number
+
+Expr = ast.expr
+ONE = 1.0
+
+
+def parse(formula: str) -> Expr:
+    """An op-table formula as an expression."""
+    return ast.parse(formula, mode="eval").body
+
+
+def const(x: float) -> Expr:
+    return ast.Constant(float(x))
+
+
+def symbol(name: str) -> Expr:
+    """A placeholder for a node, named ``name`` (not a word of ``ieee.FUNCTIONS``)."""
+    return ast.Name(name, ast.Load())
+
+
+def substitute(expr: Expr, env: Mapping[str, Expr]) -> Expr:
+    """``expr`` with each name in ``env`` replaced by (a copy of) its expression."""
+
+    class Put(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> Expr:
+            return copy.deepcopy(env[node.id]) if node.id in env else node
+
+    out: Expr = Put().visit(copy.deepcopy(expr))
+    return out
+
+
+def product(factors: Sequence[Expr]) -> Expr:
+    out = factors[0] if factors else const(ONE)
+    for f in factors[1:]:
+        out = ast.BinOp(out, ast.Mult(), f)
+    return out
+
+
+def total(terms: Sequence[Expr]) -> Expr:
+    out = terms[0] if terms else const(0.0)
+    for t in terms[1:]:
+        out = ast.BinOp(out, ast.Add(), t)
+    return out
+
+
+def evaluate(expr: Expr, values: Mapping[str, float]) -> float:
+    """The expression's value, names read from ``values``, with the engine's IEEE functions."""
+    code = compile(ast.fix_missing_locations(ast.Expression(expr)), "<formula>", "eval")
+    try:
+        return float(eval(code, {"__builtins__": {}, **FUNCTIONS}, dict(values)))
+    except (ArithmeticError, ValueError):
+        return math.nan
+
+
+def is_constant(e: Expr, value: float | None = None) -> bool:
+    return isinstance(e, ast.Constant) and (value is None or e.value == value)
+
+
+def size(e: Expr) -> int:
+    """How many nodes the expression has: a measure of how long it reads."""
+    return sum(1 for _ in ast.walk(e))
+
+
+# --- simplification --------------------------------------------------------------------
+
+
+def simplify(expr: Expr) -> Expr:
+    """Constants folded, ×1 and ^1 dropped, −(a − b) turned into b − a, decided ifs taken."""
+
+    class Fold(ast.NodeTransformer):
+        def visit_BinOp(self, node: ast.BinOp) -> Expr:
+            self.generic_visit(node)
+            return _binop(node)
+
+        def visit_UnaryOp(self, node: ast.UnaryOp) -> Expr:
+            self.generic_visit(node)
+            return negate(node.operand) if isinstance(node.op, ast.USub) else node
+
+        def visit_Call(self, node: ast.Call) -> Expr:
+            self.generic_visit(node)
+            return _call(node)
+
+        def visit_Compare(self, node: ast.Compare) -> Expr:
+            self.generic_visit(node)
+            if len(node.ops) == 1 and all(map(is_constant, (node.left, *node.comparators))):
+                return ast.Constant(evaluate(node, {}) != 0.0)
+            return node
+
+        def visit_IfExp(self, node: ast.IfExp) -> Expr:
+            self.generic_visit(node)
+            if isinstance(node.test, ast.Constant):
+                return node.body if node.test.value else node.orelse
+            return node
+
+    out: Expr = Fold().visit(copy.deepcopy(expr))
+    return out
+
+
+def negate(e: Expr) -> Expr:
+    """−e, written the short way: −c for a number, b − a for a − b, e for −e."""
+    if isinstance(e, ast.Constant) and isinstance(e.value, float):
+        return const(-e.value)
+    if isinstance(e, ast.UnaryOp) and isinstance(e.op, ast.USub):
+        return e.operand
+    if isinstance(e, ast.BinOp) and isinstance(e.op, ast.Sub):
+        return ast.BinOp(e.right, ast.Sub(), e.left)
+    return ast.UnaryOp(ast.USub(), e)
+
+
+def _binop(node: ast.BinOp) -> Expr:
+    a, b, op = node.left, node.right, node.op
+    if is_constant(a) and is_constant(b) and not isinstance(op, ast.Div):
+        return const(evaluate(node, {}))
+    if isinstance(op, ast.Mult):
+        return _product_of(_factors(node))
+    if isinstance(op, ast.Add):
+        if is_constant(a, 0.0):
+            return b
+        if is_constant(b, 0.0):
+            return a
+        if isinstance(b, ast.UnaryOp) and isinstance(b.op, ast.USub):
+            return ast.BinOp(a, ast.Sub(), b.operand)
+    if isinstance(op, ast.Sub) and is_constant(b, 0.0):
+        return a
+    if isinstance(op, ast.Pow) and is_constant(b, ONE):
+        return a
+    return node
+
+
+def _factors(e: Expr) -> list[Expr]:
+    if isinstance(e, ast.BinOp) and isinstance(e.op, ast.Mult):
+        return _factors(e.left) + _factors(e.right)
+    return [e]
+
+
+def _product_of(factors: list[Expr]) -> Expr:
+    """A product with its numbers multiplied into one coefficient, written first."""
+    coefficient, rest = ONE, list[Expr]()
+    for f in factors:
+        if isinstance(f, ast.Constant) and isinstance(f.value, float):
+            coefficient *= f.value
+        elif isinstance(f, ast.UnaryOp) and isinstance(f.op, ast.USub):
+            coefficient, rest = -coefficient, [*rest, f.operand]
+        else:
+            rest.append(f)
+    if not rest or coefficient == 0.0:
+        return const(coefficient)
+    body = product(rest)
+    if coefficient == ONE:
+        return body
+    if coefficient == -ONE:
+        return negate(body) if len(rest) == 1 else ast.UnaryOp(ast.USub(), body)
+    return product([const(coefficient), *rest])
+
+
+def _call(node: ast.Call) -> Expr:
+    name = node.func.id if isinstance(node.func, ast.Name) else ""
+    args = node.args
+    if name in FUNCTIONS and args and all(map(is_constant, args)):
+        return const(evaluate(node, {}))
+    if name == "ieee_pow" and len(args) == 2 and is_constant(args[1], ONE):
+        return args[0]
+    if name == "ieee_div" and len(args) == 2 and is_constant(args[1], ONE):
+        return args[0]
+    return node
+
+
+# --- writing ---------------------------------------------------------------------------
+
+# How tightly each form binds: a child binding less tightly than its place needs parentheses.
+ATOM, POWER, TIMES, PLUS, COMPARE, CHOICE = 6, 5, 4, 3, 2, 1
+SUPERSCRIPTS: dict[float | None, str] = {2.0: "²", 3.0: "³"}
+_INFIX = {"ieee_div": ast.Div(), "ieee_pow": ast.Pow()}
+_TEXT_CALLS = {"ieee_exp": "exp", "ieee_log": "log", "ieee_sqrt": "sqrt", "fabs": "abs", "sigmoid": "σ"}
+_LATEX_CALLS = {
+    "ieee_exp": r"\exp",
+    "ieee_log": r"\log",
+    "tanh": r"\tanh",
+    "sin": r"\sin",
+    "cos": r"\cos",
+    "sigmoid": r"\sigma",
+    "relu": r"\mathrm{relu}",
+    "sign": r"\operatorname{sign}",
+}
+_COMPARE = {ast.Gt: ">", ast.Lt: "<", ast.GtE: "≥", ast.LtE: "≤", ast.Eq: "=", ast.NotEq: "≠"}
+_LATEX_COMPARE = {"≥": r"\ge", "≤": r"\le", "≠": r"\ne"}
+
+
+class Writer:
+    """Writes expressions as text (``0.8035·(1 − 0.8035)``) or LaTeX, naming each placeholder
+    by ``name`` (a label, or a number to show the substitution)."""
+
+    def __init__(self, name: Callable[[str], str], *, latex: bool = False, digits: int = 4) -> None:
+        self.name, self.latex, self.digits = name, latex, digits
+
+    def __call__(self, e: Expr) -> str:
+        return self._write(e, 0)
+
+    def _write(self, e: Expr, need: int) -> str:
+        text, binds = self._form(e)
+        if binds < need:
+            return rf"\left({text}\right)" if self.latex else f"({text})"
+        return text
+
+    def _form(self, e: Expr) -> tuple[str, int]:
+        """The expression's text and how tightly it binds, by the form of its root."""
+        if isinstance(e, ast.Constant):
+            return self._number(float(e.value))  # type: ignore[arg-type]
+        if isinstance(e, ast.Name):
+            return self.name(e.id), ATOM
+        if isinstance(e, ast.UnaryOp) and isinstance(e.op, ast.USub):
+            return ("-" if self.latex else MINUS) + self._write(e.operand, TIMES + 1), PLUS
+        if isinstance(e, ast.BinOp):
+            return self._binop(e.left, e.op, e.right)
+        if isinstance(e, ast.Call) and isinstance(e.func, ast.Name):
+            return self._call(e.func.id, e.args)
+        if isinstance(e, (ast.Compare, ast.BoolOp, ast.IfExp)):
+            return self._condition(e)
+        raise ValueError(f"cannot write {ast.unparse(e)!r}")
+
+    def _condition(self, e: ast.Compare | ast.BoolOp | ast.IfExp) -> tuple[str, int]:
+        """A comparison, and/or, or if/else: relu′ = 1 if net > 0 else 0."""
+        if isinstance(e, ast.Compare):
+            sign = _COMPARE[type(e.ops[0])]
+            sign = _LATEX_COMPARE.get(sign, sign) if self.latex else sign
+            left, right = self._write(e.left, PLUS), self._write(e.comparators[0], PLUS)
+            return f"{left} {sign} {right}", COMPARE
+        if isinstance(e, ast.BoolOp):
+            word = "and" if isinstance(e.op, ast.And) else "or"
+            joint = rf" \text{{ {word} }} " if self.latex else f" {word} "
+            return joint.join(self._write(v, COMPARE) for v in e.values), CHOICE
+        words = (r" \text{ if } ", r" \text{ else } ") if self.latex else (" if ", " else ")
+        body, test = self._write(e.body, COMPARE), self._write(e.test, CHOICE)
+        return f"{body}{words[0]}{test}{words[1]}{self._write(e.orelse, CHOICE)}", CHOICE
+
+    def _number(self, x: float) -> tuple[str, int]:
+        text = latex_number(x, self.digits) if self.latex else number(x, self.digits)
+        # a negative number reads as a term of its own: "0.7·(−0.4)", "0.5 + (−0.4)"
+        return text, PLUS if text.startswith(("-", MINUS)) else ATOM
+
+    def _binop(self, a: Expr, op: ast.operator, b: Expr) -> tuple[str, int]:
+        if isinstance(op, ast.Pow):
+            base = self._write(a, ATOM)
+            power = b.value if isinstance(b, ast.Constant) and isinstance(b.value, float) else None
+            if power in SUPERSCRIPTS and not self.latex:  # x², as the documents write it
+                return base + SUPERSCRIPTS[power], POWER
+            return (
+                f"{base}^{{{self._write(b, 0)}}}" if self.latex else f"{base}^{self._write(b, ATOM)}"
+            ), POWER
+        if isinstance(op, ast.Div) and self.latex:
+            return rf"\frac{{{self._write(a, 0)}}}{{{self._write(b, 0)}}}", ATOM
+        if isinstance(op, (ast.Mult, ast.Div)):
+            sign = {ast.Mult: r" \cdot " if self.latex else "·", ast.Div: "/"}[type(op)]
+            right = TIMES + 1 if isinstance(op, ast.Div) else TIMES  # a·(b·c) reads a·b·c
+            return f"{self._write(a, TIMES)}{sign}{self._write(b, right)}", TIMES
+        sign = "+" if isinstance(op, ast.Add) else ("-" if self.latex else MINUS)
+        return f"{self._write(a, PLUS)} {sign} {self._write(b, PLUS + 1)}", PLUS
+
+    def _call(self, name: str, args: list[Expr]) -> tuple[str, int]:
+        if name in _INFIX and len(args) == 2:
+            return self._binop(args[0], _INFIX[name], args[1])
+        inner = ", ".join(self._write(a, 0) for a in args)
+        if name.startswith("d_"):  # an activation's derivative, as the documents write it: σ′(net)
+            text, tex = (
+                _TEXT_CALLS.get(name[2:], name[2:]),
+                _LATEX_CALLS.get(name[2:], rf"\mathrm{{{name[2:]}}}"),
+            )
+            return (rf"{tex}'\left({inner}\right)" if self.latex else f"{text}′({inner})"), ATOM
+        if self.latex:
+            if name == "ieee_sqrt":
+                return rf"\sqrt{{{inner}}}", ATOM
+            if name == "fabs":
+                return rf"\left|{inner}\right|", ATOM
+            return rf"{_LATEX_CALLS.get(name, name)}\left({inner}\right)", ATOM
+        return f"{_TEXT_CALLS.get(name, name)}({inner})", ATOM
