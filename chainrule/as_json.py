@@ -17,14 +17,24 @@ from typing import Any
 from autograd import Explanation
 from autograd.notation import UNSHOWN
 
+from .derivations import Derivation
 from .report import Report
 
 
 def _derivation(e: Explanation) -> dict[str, Any]:
-    """An explanation's terms: each a product of factors ∂top/∂bottom with their values."""
+    """An explanation's terms: each a product of factors ∂top/∂bottom with their values, each
+    path's product, and each factor's formula with its numbers (as the text shows them)."""
+    formulas = {(f.top, f.bottom): formula.text(e.name, 17) for f, formula in e.factor_formulas()}
     return {"form": e.form, "n_terms": e.n_terms, "total": e.total,
-            "terms": [[{"of": f.top.label, "by": f.bottom.label, "value": f.value} for f in t.factors]
+            "terms": [{"product": t.value,
+                       "factors": [{"of": e.name(f.top), "by": e.name(f.bottom), "value": f.value,
+                                    "formula": formulas.get((f.top, f.bottom), [])} for f in t.factors]}
                       for t in e.terms]}
+
+
+def _line(d: Derivation) -> dict[str, Any]:
+    """A derivation: its quantity, value, and the text and LaTeX a reader sees (all digits)."""
+    return {"quantity": d.quantity, "value": d.value, "text": d.text(digits=17), "latex": d.latex(digits=17)}
 
 
 def as_json(report: Report) -> dict[str, Any]:
@@ -36,19 +46,27 @@ def as_json(report: Report) -> dict[str, Any]:
         "inputs": [x.value for x in report.inputs],
         "input_names": [x.name for x in report.inputs],
         "network": [{"layer": layer.index, "activation": layer.activation,
-                     "parameters": [{"name": p.name, "value": p.value} for p in layer.parameters]}
+                     "parameters": [{"name": p.name, "value": p.value} for p in layer.parameters],
+                     "neurons": [{"neuron": n.neuron, "parameters": [p.name for p in n.parameters]}
+                                 for n in layer.neurons]}
                     for layer in report.layers],
         "loss": report.loss,
         "loss_formula": report.loss_formula,
         "learning_rate": report.learning_rate,
         "forward": [{"neuron": n.neuron, "net": n.net, "out": n.out, "delta": n.delta,
                      "activation": n.activation, "net_label": n.net_label,
+                     "net_derivation": _line(n.net_line),
+                     "out_derivation": _line(n.out_line) if n.out_line else None,
                      "products": [{"weight": w.name, "w": w.value, "input": x.name, "x": x.value}
                                   for w, x in n.products],
                      "bias": {"name": n.bias.name, "value": n.bias.value}}
                     for n in report.forward],
         "E": report.E,
+        "target": report.target,
+        "E_derivation": _line(report.loss_line),
+        "deltas": [_line(d) for d in report.deltas],
         "parameters": [{"name": g.name, "value": g.value, "grad": g.grad, "new": g.new,
+                        "delta_form": _line(g.line), "new_derivation": _line(g.new_line),
                         "derivation": _derivation(g.explanation)} for g in report.gradients],
         "E_after": report.E_after,
         "change": report.change,

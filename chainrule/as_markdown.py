@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 
-from autograd.notation import latex_name, number, plus, signed, visible
+from autograd.notation import latex_name, number, visible
 
 from .as_text import agreement, shown
-from .report import NeuronForward, Report
+from .derivations import Derivation
+from .report import Report
 
 _IN_MATH = {"|": r"\vert{}", "<": r"\lt{}", ">": r"\gt{}", "`": r"\grave{}"}
 _LINK = "]("  # would make a link of a name holding it, where maths is not rendered
@@ -39,16 +40,9 @@ def _tex(name: str) -> str:
     return math_md(latex_name(name)).replace("\\&", "\\&{}")
 
 
-def _math(text: str) -> str:
-    """Plain-text arithmetic as LaTeX: · and − as \\cdot and -."""
-    return text.replace("·", r" \cdot ").replace("−", "-")
-
-
-def net_formula(n: NeuronForward) -> str:
-    names = [rf"{_tex(w.name)} \cdot {_tex(x.name)}" for w, x in n.products]
-    numbers = [f"{signed(w.value)}·{signed(x.value)}" for w, x in n.products] + [number(n.bias.value)]
-    return (f"{_tex(n.net_label)} = {' + '.join([*names, _tex(n.bias.name)])} "
-            f"= {_math(plus(numbers))} = {number(n.net)}")
+def _line(d: Derivation, digits: int) -> str:
+    """A derivation as inline maths, names made visible and safe for Markdown."""
+    return "$" + math_md(d.latex(visible, digits)) + "$"
 
 
 def markdown(report: Report, images: list[str] | None = None, notes: list[str] | None = None) -> str:
@@ -60,26 +54,49 @@ def markdown(report: Report, images: list[str] | None = None, notes: list[str] |
         md += [f"![{image}]({image})", ""]
     for note in notes or []:
         md += [f"*{text_md(note)}*", ""]
-    md += ["## The network", "", "Inputs: " + ", ".join(f"${_tex(x.name)} = {number(x.value)}$"
-                                                          for x in report.inputs), ""]
-    for layer in report.layers:
-        params = ", ".join(f"${_tex(p.name)} = {number(p.value)}$" for p in layer.parameters)
-        md.append(f"- layer {layer.index} ({layer.activation}, {layer.size}): {params}")
-    md += ["", "## Forward pass", ""]
-    for n in report.forward:
-        act = n.activation if n.activation != "linear" else "identity"
-        md.append(f"- ${net_formula(n)}$, out = {act}(net) = ${number(n.out)}$")
-    md += ["", "## Error", "", f"$${report.loss_latex} = {number(report.E)}$$", "", "## Backpropagation", "",
-           "δ = ∂E/∂net for each neuron:", ""]
-    md += [f"- $\\delta_{{{_tex(n.neuron)}}} = {number(n.delta)}$" for n in report.forward] + [""]
-    for g in report.gradients:
-        md += [math_md(g.explanation.markdown()), ""]
+    md += _network(report) + _forward(report) + _backprop(report)
     md += [f"## Gradient descent (learning rate {number(report.learning_rate)})", "",
            report.update_table().markdown(tex=_tex), "", "## After the step", "",
-           f"After the step E = {number(report.E_after)} (was {number(report.E)}): {report.change_note}.", ""]
+           f"After the step E = {number(report.E_after, report.digits)} "
+           f"(was {number(report.E, report.digits)}): "
+           f"{report.change_note}.", ""]
     if report.history:
-        md += ["Further steps: " + ", ".join(number(e) for e in report.history), ""]
+        md += ["Further steps: " + ", ".join(number(e, report.digits) for e in report.history), ""]
     return "\n".join(md + _claims(report)) + "\n"
+
+
+def _network(report: Report) -> list[str]:
+    digits = report.digits
+    md = ["## The network", "", "Inputs: " + ", ".join(f"${_tex(x.name)} = {number(x.value, digits)}$"
+                                                       for x in report.inputs), ""]
+    for layer in report.layers:
+        md.append(f"- layer {layer.index} ({layer.activation}, {layer.size}):")
+        md += [f"  - {text_md(n.neuron)}: " + ", ".join(f"${_tex(p.name)} = {number(p.value, digits)}$"
+                                                         for p in n.parameters) for n in layer.neurons]
+    return md
+
+
+def _forward(report: Report) -> list[str]:
+    md = ["", "## Forward pass", ""]
+    for n in report.forward:
+        out = f", ${math_md(n.out_line.latex(visible, report.digits))}$" if n.out_line else ""
+        md.append(f"- {_line(n.net_line, report.digits)}{out}")
+    loss = math_md(report.loss_line.latex(visible, report.digits))
+    target = text_md(report.target)
+    return [*md, "", "## Error", "", f"$${report.loss_latex}$$ with {target}:", "", f"$${loss}$$"]
+
+
+def _backprop(report: Report) -> list[str]:
+    digits = report.digits
+    md = ["", "## Backpropagation", "", "δ = ∂E/∂net for each neuron, from the output back:", ""]
+    md += [f"- {_line(d, digits)}" for d in report.deltas]
+    md += ["", "∂E/∂w = δ of w's neuron · the input w multiplies; ∂E/∂b = δ:", ""]
+    md += [f"- {_line(g.line, digits)}" for g in report.gradients] + [""]
+    if report.paths:
+        md += ["The same gradients by the chain rule along every path:", ""]
+        for g in report.gradients:
+            md += [math_md(g.explanation.markdown()), ""]
+    return md
 
 
 def _claims(report: Report) -> list[str]:

@@ -11,10 +11,10 @@ import collections.abc
 import dataclasses
 
 from autograd import Explanation, Value
-from autograd.notation import number, plus, signed, visible
+from autograd.notation import exact, number, visible
 
 from .claims import ClaimResult
-from .report import NeuronForward, Quantity, Report
+from .report import Quantity, Report
 
 Writer = collections.abc.Callable[[str], str]
 
@@ -48,21 +48,15 @@ def shown(report: Report, name: Writer, prose: Writer) -> Report:
 
     return dataclasses.replace(
         report, title=prose(report.title), source=prose(report.source), inputs=tuple(map(q, report.inputs)),
-        layers=tuple(dataclasses.replace(layer, parameters=tuple(map(q, layer.parameters)))
-                     for layer in report.layers),
+        layers=tuple(dataclasses.replace(layer, neurons=tuple(
+            dataclasses.replace(n, neuron=name(n.neuron), parameters=tuple(map(q, n.parameters)))
+            for n in layer.neurons)) for layer in report.layers),
         forward=tuple(dataclasses.replace(n, neuron=name(n.neuron), net_label=name(n.net_label),
                                           bias=q(n.bias), products=tuple((q(w), q(x)) for w, x in n.products))
                       for n in report.forward),
         gradients=tuple(dataclasses.replace(g, name=name(g.name), explanation=relabelled(g.explanation, name))
                         for g in report.gradients),
         claims=None if report.claims is None else shown_claims(report.claims, prose))
-
-
-def net_formula(n: NeuronForward) -> str:
-    """net_n3 = w1·x1 + w4·x2 + b1 = 0.1·0.23 + 0.4·0.55 + 0.1 = 0.343"""
-    names = [f"{w.name}·{x.name}" for w, x in n.products] + [n.bias.name]
-    numbers = [f"{signed(w.value)}·{signed(x.value)}" for w, x in n.products] + [number(n.bias.value)]
-    return f"{n.net_label} = {' + '.join(names)} = {plus(numbers)} = {number(n.net)}"
 
 
 def claims_table(results: tuple[ClaimResult, ...], mark: tuple[str, str]) -> list[str]:
@@ -92,7 +86,7 @@ def text(report: Report, color: bool = False) -> str:
     sections = [_network(report), _forward(report), _error(report), _backprop(report),
                 _descent(report), _after(report)]
     titles = ["1. The network", "2. Forward pass", "3. Error", "4. Backpropagation",
-              f"5. Gradient descent, learning rate {number(report.learning_rate)}", "6. After the step"]
+              f"5. Gradient descent, learning rate {exact(report.learning_rate)}", "6. After the step"]
     if report.claims is not None:
         marks = ("\033[32m✓\033[0m", "\033[31m✗\033[0m") if color else ("✓", "✗")
         sections.append([*claims_table(report.claims, marks), agreement(report.claims)])
@@ -104,30 +98,38 @@ def text(report: Report, color: bool = False) -> str:
 
 
 def _network(report: Report) -> list[str]:
-    lines = ["inputs: " + ", ".join(f"{x.name} = {number(x.value)}" for x in report.inputs)]
+    digits = report.digits
+    lines = ["inputs: " + ", ".join(f"{x.name} = {number(x.value, digits)}" for x in report.inputs)]
     for layer in report.layers:
-        params = ", ".join(f"{p.name} = {number(p.value)}" for p in layer.parameters)
-        lines.append(f"layer {layer.index} ({layer.activation}, {layer.size}): {params}")
+        lines.append(f"layer {layer.index} ({layer.activation}, {layer.size}):")
+        for n in layer.neurons:
+            params = ", ".join(f"{p.name} = {number(p.value, digits)}" for p in n.parameters)
+            lines.append(f"    {n.neuron}: {params}")
     return lines
 
 
 def _forward(report: Report) -> list[str]:
     lines = []
     for n in report.forward:
-        act = n.activation if n.activation != "linear" else "identity"
-        lines += [net_formula(n), f"    out = {act}(net) = {number(n.out)}"]
+        lines.append(n.net_line.text(visible, report.digits))
+        if n.out_line is not None:
+            lines.append("    " + n.out_line.text(visible, report.digits))
     return lines
 
 
 def _error(report: Report) -> list[str]:
-    return [report.loss_formula, f"E = {number(report.E)}"]
+    return [report.loss_formula + f", {report.target}", report.loss_line.text(visible, report.digits)]
 
 
 def _backprop(report: Report) -> list[str]:
-    lines = ["δ = ∂E/∂net for each neuron:"]
-    lines += [f"    δ_{n.neuron} = {number(n.delta)}" for n in report.forward]
-    for g in report.gradients:
-        lines += ["", str(g.explanation)]
+    lines = ["δ = ∂E/∂net for each neuron, from the output back:"]
+    lines += ["    " + d.text(visible, report.digits) for d in report.deltas]
+    lines += ["", "∂E/∂w = δ of w's neuron · the input w multiplies; ∂E/∂b = δ:"]
+    lines += ["    " + g.line.text(visible, report.digits) for g in report.gradients]
+    if report.paths:
+        lines += ["", "The same gradients by the chain rule along every path:"]
+        for g in report.gradients:
+            lines += ["", str(g.explanation)]
     return lines
 
 
@@ -136,7 +138,8 @@ def _descent(report: Report) -> list[str]:
 
 
 def _after(report: Report) -> list[str]:
-    lines = [f"E = {number(report.E)} → {number(report.E_after)}  ({report.change_note})"]
+    digits = report.digits
+    lines = [f"E = {number(report.E, digits)} → {number(report.E_after, digits)}  ({report.change_note})"]
     if report.history:
-        lines.append("further steps: " + ", ".join(number(e) for e in report.history))
+        lines.append("further steps: " + ", ".join(number(e, digits) for e in report.history))
     return lines

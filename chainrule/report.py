@@ -6,13 +6,17 @@ terminal, report.md and report.json cannot disagree: a number is added here, or 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from autograd import Explanation, Value
+from autograd.notation import exact
 from autograd.update import UpdateRow, UpdateTable
 from nn.losses import LOSSES
 
 from .claims import ClaimResult, check_claims
+from .derivations import Derivation, Deriver
 from .walkthrough import NeuronStep, Walkthrough
 
 CHANGE = {"down": "down", "unchanged": "unchanged: every gradient is 0",
@@ -28,13 +32,25 @@ class Quantity:
 
 
 @dataclass(frozen=True)
+class NeuronParameters:
+    """A neuron's weights and bias, as section 1 groups them."""
+
+    neuron: str
+    parameters: tuple[Quantity, ...]
+
+
+@dataclass(frozen=True)
 class LayerParameters:
     """Section 1: a layer's activation and its parameters, neuron by neuron."""
 
     index: int
     activation: str
     n_neurons: int
-    parameters: tuple[Quantity, ...]
+    neurons: tuple[NeuronParameters, ...]
+
+    @property
+    def parameters(self) -> tuple[Quantity, ...]:
+        return tuple(p for n in self.neurons for p in n.parameters)
 
     @property
     def size(self) -> str:
@@ -54,6 +70,8 @@ class NeuronForward:
     net: float
     out: float
     delta: float
+    net_line: Derivation
+    out_line: Derivation | None  # None: no graph reads the output
 
 
 @dataclass(frozen=True)
@@ -64,7 +82,9 @@ class Gradient:
     value: float
     grad: float
     new: float
-    explanation: Explanation
+    explanation: Explanation  # the chain rule along every path (``paths``)
+    line: Derivation  # δ · input
+    new_line: Derivation
 
 
 @dataclass(frozen=True)
@@ -78,11 +98,24 @@ class Report:
     loss_formula: str
     loss_latex: str
     E: float
+    loss_line: Derivation
+    target: str  # the targets, or the class, as the loss takes them
+    deltas: tuple[Derivation, ...]  # the output layer's first, as backpropagation goes
     learning_rate: float
     gradients: tuple[Gradient, ...]
     E_after: float
     history: tuple[float, ...]
     claims: tuple[ClaimResult, ...] | None  # None: nothing was claimed
+    digits: int = 4
+    paths: bool = False  # show each gradient's chain rule along every path, not only δ·input
+    matrices: tuple[Any, ...] = ()  # the layers in matrix form (``matrix_form``)
+
+    def derivations(self) -> dict[str, Derivation]:
+        """Every derivation by the name a claim gives its quantity (net_n3, δ_n3, ∂E/∂w1, …)."""
+        lines = [*(n.net_line for n in self.forward), *(n.out_line for n in self.forward if n.out_line),
+                 self.loss_line, *self.deltas, *(g.line for g in self.gradients),
+                 *(g.new_line for g in self.gradients)]
+        return {d.quantity: d for d in lines}
 
     @property
     def change(self) -> str:
@@ -108,23 +141,62 @@ def _quantity(x: Value | float, fallback: str) -> Quantity:
     return Quantity(fallback, x)
 
 
-def _forward(n: NeuronStep) -> NeuronForward:
+def _forward(n: NeuronStep, row: list[NeuronStep], d: Deriver) -> NeuronForward:
     products = tuple((_quantity(w, "w"), _quantity(x, "x")) for w, x in zip(n.weights, n.inputs))
+    out_line = d.out_of(n, row, n.out_node) if n.out_node is not None else None
     return NeuronForward(n.name, n.activation, n.net_label, products, _quantity(n.bias, "b"),
-                         n.net, n.out, n.delta)
+                         n.net, n.out, n.delta, d.net_of(n), out_line)
 
 
-def build_report(w: Walkthrough, claims: dict[str, str] | None = None) -> Report:
-    """The report of a worked step; ``claims`` default to the network file's own."""
+def _gradients(w: Walkthrough, d: Deriver) -> tuple[Gradient, ...]:
+    """Each parameter's ∂E/∂p as δ·input (and along every path), and its new value."""
+    where: dict[Value, tuple[NeuronStep, int | None]] = {}  # parameter: (neuron, input index; None: bias)
+    for row in w.neurons:
+        for n in row:
+            where.update({p: (n, i) for i, p in enumerate(n.weights)})
+            where[n.bias] = (n, None)
+    return tuple(Gradient(p.label, p.data, p.grad, new, e, d.gradient_of(p, *where[p]), d.new_of(p, new))
+                 for p, new, e in zip(w.params, w.new_values, w.explanations))
+
+
+def _layers(w: Walkthrough) -> tuple[LayerParameters, ...]:
+    return tuple(LayerParameters(k, layer.activation, len(layer.neurons), tuple(
+        NeuronParameters(n.name, tuple(_quantity(p, "p") for p in n.parameters())) for n in layer.neurons))
+        for k, layer in enumerate(w.model.layers))
+
+
+def target_text(w: Walkthrough) -> str:
+    """The targets as the loss reads them: "target = 0.01", "class y = 1 (p2)"."""
+    spec = w.spec
+    if isinstance(spec.target, int):
+        names = [n.name for n in w.neurons[-1]]
+        return f"class y = {spec.target} ({names[spec.target]})"
+    names = [n.name for n in w.neurons[-1]]
+    if len(names) == 1:
+        return f"target = {exact(spec.target[0])}"
+    return ", ".join(f"target_{name} = {exact(t)}" for name, t in zip(names, spec.target))
+
+
+def build_report(w: Walkthrough, claims: dict[str, str] | None = None, *, digits: int = 4,
+                 paths: bool = False) -> Report:
+    """The report of a worked step; ``claims`` default to the network file's own. ``digits``:
+    significant digits in every section; ``paths``: each gradient along every path too."""
     spec = w.spec
     claims = spec.claims if claims is None else claims
     loss = LOSSES[spec.loss]
-    layers = tuple(LayerParameters(k, layer.activation, len(layer.neurons),
-                                   tuple(_quantity(p, "p") for p in layer.parameters()))
-                   for k, layer in enumerate(w.model.layers))
-    gradients = tuple(Gradient(p.label, p.data, p.grad, new, e)
-                      for p, new, e in zip(w.params, w.new_values, w.explanations))
-    return Report(spec.title, spec.source, tuple(map(Quantity, spec.names_of_inputs, spec.inputs)), layers,
-                  tuple(_forward(n) for row in w.neurons for n in row), spec.loss, loss.formula, loss.latex,
-                  w.E.data, spec.learning_rate, gradients, w.loss_after, tuple(w.history),
-                  tuple(check_claims(w, claims)) if claims else None)
+    d = Deriver(w)
+    deltas = tuple(d.delta_of(n, n.out_node, n.net_node) for row in reversed(w.neurons) for n in row
+                   if n.out_node is not None and n.net_node is not None)
+    forward = tuple(_forward(n, row, d) for row in w.neurons for n in row)
+    inputs = tuple(map(Quantity, spec.names_of_inputs, spec.inputs))
+    report = Report(spec.title, spec.source, inputs, _layers(w),
+                    forward, spec.loss, loss.formula, loss.latex, w.E.data, d.loss(), target_text(w), deltas,
+                    spec.learning_rate, _gradients(w, d), w.loss_after, tuple(w.history), None, digits, paths)
+    if not claims:
+        return report
+    return dataclasses.replace(report, claims=tuple(check_claims(w, claims, _whys(report))))
+
+
+def _whys(report: Report) -> dict[str, str]:
+    """Each quantity's derivation as a claim's explanation shows it."""
+    return {q: line.text(digits=report.digits) for q, line in report.derivations().items()}

@@ -34,6 +34,8 @@ class NeuronStep:
     net: float
     out: float
     delta: float = 0.0  # ∂E/∂net
+    net_node: Value | None = field(default=None, compare=False, repr=False)
+    out_node: Value | None = field(default=None, compare=False, repr=False)  # None: no graph reads it
 
 
 @dataclass
@@ -97,9 +99,21 @@ def forward(spec: NetSpec, model: MLP) -> tuple[list[Value], Value]:
     xs = [Value(x, label=name) for x, name in zip(spec.inputs, spec.names_of_inputs)]
     out = model(xs)
     outs = out if isinstance(out, list) else [out]
-    E = LOSSES[spec.loss].of_network(outs, spec.target, spec.layers[-1].activation)
+    E = LOSSES[spec.loss].of_network(outs, targets(spec, model), spec.layers[-1].activation)
     E.label = "E"
     return outs, E
+
+
+def targets(spec: NetSpec, model: MLP) -> object:
+    """The targets as the loss takes them; numbers that a squared error subtracts become named
+    leaves ("target", or "target_o1" for output o1 of several), so that E's formula and ∂E/∂out
+    read out − target. Others (a class, a label, a probability) stay as they are."""
+    if spec.loss not in ("squared_error", "mse") or not isinstance(spec.target, list):
+        return spec.target
+    names = [n.name for n in model.layers[-1].neurons]
+    if len(names) == 1:
+        return [Value(spec.target[0], label="target")]
+    return [Value(t, label=f"target_{name}") for t, name in zip(spec.target, names)]
 
 
 def work(spec: NetSpec) -> Walkthrough:
@@ -128,7 +142,7 @@ def _neuron_steps(model: MLP, E: Value, outputs: list[Value]) -> list[list[Neuro
             net, out = ro.nets[n], ro.outs[n]
             xs = [x if isinstance(x, Value) else float(x) for x in net_inputs(net, len(n.w))]
             row.append(NeuronStep(n.name, layer.activation, net.label, n.w, xs, n.b,
-                                  net.data, out.data, net.grad))
+                                  net.data, out.data, net.grad, net, out))
         steps.append(row)
     return steps
 
