@@ -166,12 +166,24 @@ def _product_of(factors: list[Expr]) -> Expr:
             rest.append(f)
     if not rest or coefficient == 0.0:
         return const(coefficient)
+    rest = _powers(rest)
     body = product(rest)
     if coefficient == ONE:
         return body
     if coefficient == -ONE:
         return negate(body) if len(rest) == 1 else ast.UnaryOp(ast.USub(), body)
     return product([const(coefficient), *rest])
+
+
+def _powers(factors: list[Expr]) -> list[Expr]:
+    """Equal factors side by side as one power: tanh′ = 1 − out·out reads 1 − out²."""
+    out: list[Expr] = []
+    for f in factors:
+        if out and ast.dump(out[-1]) == ast.dump(f):
+            out[-1] = ast.BinOp(f, ast.Pow(), const(2.0))
+        else:
+            out.append(f)
+    return out
 
 
 def _call(node: ast.Call) -> Expr:
