@@ -18,6 +18,7 @@ from autograd import Explanation
 from autograd.notation import UNSHOWN
 
 from .derivations import Derivation
+from .matrix_form import as_dict
 from .report import Report
 
 
@@ -68,6 +69,7 @@ def as_json(report: Report) -> dict[str, Any]:
         "parameters": [{"name": g.name, "value": g.value, "grad": g.grad, "new": g.new,
                         "delta_form": _line(g.line), "new_derivation": _line(g.new_line),
                         "derivation": _derivation(g.explanation)} for g in report.gradients],
+        "matrix_form": as_dict(report.matrices, strict=False),
         "E_after": report.E_after,
         "change": report.change,
         "history": list(report.history),

@@ -15,6 +15,7 @@ from autograd.notation import latex_name, number, visible
 
 from .as_text import agreement, shown
 from .derivations import Derivation
+from .matrix_form import markdown as matrix_markdown
 from .report import Report
 
 _IN_MATH = {"|": r"\vert{}", "<": r"\lt{}", ">": r"\gt{}", "`": r"\grave{}"}
@@ -96,7 +97,7 @@ def _backprop(report: Report) -> list[str]:
         md += ["The same gradients by the chain rule along every path:", ""]
         for g in report.gradients:
             md += [math_md(g.explanation.markdown()), ""]
-    return md
+    return [*md, "### The same in matrix form", "", math_md(matrix_markdown(report.matrices, digits)), ""]
 
 
 def _claims(report: Report) -> list[str]:

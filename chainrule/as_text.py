@@ -14,6 +14,7 @@ from autograd import Explanation, Value
 from autograd.notation import exact, number, visible
 
 from .claims import ClaimResult
+from .matrix_form import text as matrix_text
 from .report import Quantity, Report
 
 Writer = collections.abc.Callable[[str], str]
@@ -130,6 +131,8 @@ def _backprop(report: Report) -> list[str]:
         lines += ["", "The same gradients by the chain rule along every path:"]
         for g in report.gradients:
             lines += ["", str(g.explanation)]
+    if report.matrices_in_text:
+        lines += ["", "The same in matrix form, layer by layer:", "", matrix_text(report.matrices, report.digits)]
     return lines
 
 

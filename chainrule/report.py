@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
 
 from autograd import Explanation, Value
 from autograd.notation import exact
@@ -17,6 +16,7 @@ from nn.losses import LOSSES
 
 from .claims import ClaimResult, check_claims
 from .derivations import Derivation, Deriver
+from .matrix_form import LayerMatrices, matrix_form
 from .walkthrough import NeuronStep, Walkthrough
 
 CHANGE = {"down": "down", "unchanged": "unchanged: every gradient is 0",
@@ -108,7 +108,8 @@ class Report:
     claims: tuple[ClaimResult, ...] | None  # None: nothing was claimed
     digits: int = 4
     paths: bool = False  # show each gradient's chain rule along every path, not only δ·input
-    matrices: tuple[Any, ...] = ()  # the layers in matrix form (``matrix_form``)
+    matrices: tuple[LayerMatrices, ...] = ()  # the layers in matrix form: ∂E/∂W = δxᵀ, …
+    matrices_in_text: bool = False  # the terminal shows them too (report.md and JSON always do)
 
     def derivations(self) -> dict[str, Derivation]:
         """Every derivation by the name a claim gives its quantity (net_n3, δ_n3, ∂E/∂w1, …)."""
@@ -178,9 +179,10 @@ def target_text(w: Walkthrough) -> str:
 
 
 def build_report(w: Walkthrough, claims: dict[str, str] | None = None, *, digits: int = 4,
-                 paths: bool = False) -> Report:
+                 paths: bool = False, matrices: bool = False) -> Report:
     """The report of a worked step; ``claims`` default to the network file's own. ``digits``:
-    significant digits in every section; ``paths``: each gradient along every path too."""
+    significant digits in every section; ``paths``: each gradient along every path too;
+    ``matrices``: the layers in matrix form in the text too."""
     spec = w.spec
     claims = spec.claims if claims is None else claims
     loss = LOSSES[spec.loss]
@@ -191,7 +193,8 @@ def build_report(w: Walkthrough, claims: dict[str, str] | None = None, *, digits
     inputs = tuple(map(Quantity, spec.names_of_inputs, spec.inputs))
     report = Report(spec.title, spec.source, inputs, _layers(w),
                     forward, spec.loss, loss.formula, loss.latex, w.E.data, d.loss(), target_text(w), deltas,
-                    spec.learning_rate, _gradients(w, d), w.loss_after, tuple(w.history), None, digits, paths)
+                    spec.learning_rate, _gradients(w, d), w.loss_after, tuple(w.history), None, digits, paths,
+                    tuple(matrix_form(w)), matrices)
     if not claims:
         return report
     return dataclasses.replace(report, claims=tuple(check_claims(w, claims, _whys(report))))
