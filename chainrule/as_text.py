@@ -132,7 +132,8 @@ def _backprop(report: Report) -> list[str]:
         for g in report.gradients:
             lines += ["", str(g.explanation)]
     if report.matrices_in_text:
-        lines += ["", "The same in matrix form, layer by layer:", "", matrix_text(report.matrices, report.digits)]
+        lines += ["", "The same in matrix form, layer by layer:", ""]
+        lines.append(matrix_text(report.matrices, report.digits))
     return lines
 
 
