@@ -92,7 +92,11 @@ class Formulas:
         key = (top, bottom)
         if key not in self._made:
             self._made[key] = self._work_out(top, bottom, value)
-        return self._made[key]
+        made = self._made[key]
+        # The same two nodes may name another factor: ∂E/∂P along one route, or δ of P (all of them).
+        if made is not None and not _agrees(evaluate(made.expr, {k: n.data for k, n in made.nodes.items()}), value):
+            return None
+        return made
 
     def _work_out(self, top: Value, bottom: Value, value: float) -> FactorFormula | None:
         routes = _routes(top, bottom)
