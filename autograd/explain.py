@@ -121,8 +121,8 @@ class Explanation:
         if self.n_terms == 0:
             return f"{head}0   ({wrt} does not reach {out}: no path between them)"
         where = self.where()
-        if len(self.terms) == 1 and len(self.terms[0].factors) == 1 and where:  # one factor: its formula
-            return where[0]
+        if len(self.terms) == 1 and len(self.terms[0].factors) == 1:  # one factor: its formula, if any
+            return where[0] if where else head + number(self.total, self.digits)
         pad = " " * (len(head) - 2)
         lines = [(head if i == 0 else pad + "+ ") + self._symbolic(t, "∂{}/∂{}")
                  for i, t in enumerate(self.terms)]

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 MAX_ROUTES = 6  # more routes between two labelled nodes than this: the number alone
 MAX_VISITS = 200  # nodes searched for routes before giving up on a formula
 LONGEST = 16  # an unlabelled node is written out while its formula has at most this many parts
+MAX_DEPTH = 8  # a value's formula is written out this many ops down, at most
 LONGEST_FACTOR = 60  # a factor's formula longer than this is not worth reading: the number alone
 
 
@@ -94,7 +95,9 @@ class Formulas:
             self._made[key] = self._work_out(top, bottom, value)
         made = self._made[key]
         # The same two nodes may name another factor: ∂E/∂P along one route, or δ of P (all of them).
-        if made is not None and not _agrees(evaluate(made.expr, {k: n.data for k, n in made.nodes.items()}), value):
+        if made is not None and not _agrees(
+            evaluate(made.expr, {k: n.data for k, n in made.nodes.items()}), value
+        ):
             return None
         return made
 
@@ -121,13 +124,12 @@ class Formulas:
         return FactorFormula(expr, nodes, (op.name, bottom) if one_activation and op else None)
 
     def value_formula(self, v: Value) -> FactorFormula | None:
-        """``v`` as the formula of its op in its operands, ``v``'s own label aside: the loss
-        E = ½·(target − out)², checked against v's value like any factor."""
-        op = v._op
-        if op is None or (op.kind == NARY and op is not SUM):
+        """``v`` as the formula of its op in its operands, ``v``'s own label aside, unlabelled
+        operands written out while it stays readable: the loss E = ½·(target − out)², checked
+        against v's value like any factor."""
+        if v._op is None or (v._op.kind == NARY and v._op is not SUM):
             return None
-        env = {k: self._whole(x) for k, x in zip("xy", operands(v))}
-        expr = self._sum(v) if op is SUM else simplify(substitute(parse_cached(op.formula), env))
+        expr = self._written(v, 0)
         nodes = self._ids_in(expr)
         if size(expr) > LONGEST_FACTOR or not _agrees(
             evaluate(expr, {k: n.data for k, n in nodes.items()}), v.data
@@ -135,11 +137,18 @@ class Formulas:
             return None
         return FactorFormula(expr, nodes, None)
 
-    def _whole(self, x: Value | float) -> Expr:
-        """An operand of a value's formula: an unlabelled sum written out however long (a loss's Σ)."""
-        if isinstance(x, float) or x.label or x._op is not SUM:
-            return self.expr(x)
-        return self._sum(x)
+    def _written(self, v: Value | float, depth: int) -> Expr:
+        """``v``'s formula in its operands' formulas, down to labelled nodes, MAX_DEPTH ops deep."""
+        if isinstance(v, float):
+            return const(v)
+        op = v._op
+        if op is None or (depth and v.label) or (op.kind == NARY and op is not SUM) or depth > MAX_DEPTH:
+            return self._symbol(v)
+        if op is SUM:
+            return total([self._written(x, depth + 1) for x in operands(v)])
+        env = {k: self._written(x, depth + 1) for k, x in zip("xy", operands(v))}
+        written = simplify(substitute(parse_cached(op.formula), env))
+        return written if depth == 0 or size(written) <= LONGEST_FACTOR else self.expr(v)
 
     def _sum(self, v: Value) -> Expr:
         return total([self.expr(x) for x in operands(v)])

@@ -141,8 +141,12 @@ def _binop(node: ast.BinOp) -> Expr:
             return a
         if isinstance(b, ast.UnaryOp) and isinstance(b.op, ast.USub):
             return ast.BinOp(a, ast.Sub(), b.operand)
+        if isinstance(b, ast.Constant) and isinstance(b.value, float) and b.value < 0.0:
+            return ast.BinOp(a, ast.Sub(), const(-b.value))
     if isinstance(op, ast.Sub) and is_constant(b, 0.0):
         return a
+    if isinstance(op, ast.Sub) and is_constant(a, 0.0):
+        return negate(b)
     if isinstance(op, ast.Pow) and is_constant(b, ONE):
         return a
     return node
@@ -155,7 +159,8 @@ def _factors(e: Expr) -> list[Expr]:
 
 
 def _product_of(factors: list[Expr]) -> Expr:
-    """A product with its numbers multiplied into one coefficient, written first."""
+    """A product with its numbers multiplied into one coefficient, written first; a minus taken
+    into a difference (−2·(t − o) is 2·(o − t)); c·(1/x) as c/x."""
     coefficient, rest = ONE, list[Expr]()
     for f in factors:
         if isinstance(f, ast.Constant) and isinstance(f.value, float):
@@ -167,12 +172,28 @@ def _product_of(factors: list[Expr]) -> Expr:
     if not rest or coefficient == 0.0:
         return const(coefficient)
     rest = _powers(rest)
-    body = product(rest)
-    if coefficient == ONE:
-        return body
-    if coefficient == -ONE:
-        return negate(body) if len(rest) == 1 else ast.UnaryOp(ast.USub(), body)
-    return product([const(coefficient), *rest])
+    if coefficient < 0.0:
+        flip = next((i for i, f in enumerate(rest) if isinstance(f, ast.BinOp) and isinstance(f.op, ast.Sub)), None)
+        if flip is not None:
+            coefficient, rest[flip] = -coefficient, negate(rest[flip])
+    magnitude = _over(abs(coefficient), rest)
+    return ast.UnaryOp(ast.USub(), magnitude) if coefficient < 0.0 else magnitude
+
+
+def _over(coefficient: float, rest: list[Expr]) -> Expr:
+    """c·a·b, with a factor 1/x written as a quotient: c·(1/x) is c/x."""
+    inverse = next((i for i, f in enumerate(rest) if _is_reciprocal(f)), None)
+    if inverse is not None:
+        denominator = rest.pop(inverse).args[1]  # type: ignore[attr-defined]
+        top = product([const(coefficient), *rest] if coefficient != ONE or not rest else rest)
+        return ast.Call(ast.Name("ieee_div", ast.Load()), [top, denominator], [])
+    return product(rest if coefficient == ONE else [const(coefficient), *rest])
+
+
+def _is_reciprocal(e: Expr) -> bool:
+    """1/x, as the op table writes log's partial."""
+    return (isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and e.func.id == "ieee_div"
+            and len(e.args) == 2 and is_constant(e.args[0], ONE))
 
 
 def _powers(factors: list[Expr]) -> list[Expr]:
@@ -242,7 +263,7 @@ class Writer:
         if isinstance(e, ast.Name):
             return self.name(e.id), ATOM
         if isinstance(e, ast.UnaryOp) and isinstance(e.op, ast.USub):
-            return ("-" if self.latex else MINUS) + self._write(e.operand, TIMES + 1), PLUS
+            return ("-" if self.latex else MINUS) + self._write(e.operand, TIMES), PLUS
         if isinstance(e, ast.BinOp):
             return self._binop(e.left, e.op, e.right)
         if isinstance(e, ast.Call) and isinstance(e.func, ast.Name):
