@@ -173,7 +173,7 @@ def _product_of(factors: list[Expr]) -> Expr:
         return const(coefficient)
     rest = _powers(rest)
     if coefficient < 0.0:
-        flip = next((i for i, f in enumerate(rest) if isinstance(f, ast.BinOp) and isinstance(f.op, ast.Sub)), None)
+        flip = next((i for i, f in enumerate(rest) if _is_difference(f)), None)
         if flip is not None:
             coefficient, rest[flip] = -coefficient, negate(rest[flip])
     magnitude = _over(abs(coefficient), rest)
@@ -188,6 +188,10 @@ def _over(coefficient: float, rest: list[Expr]) -> Expr:
         top = product([const(coefficient), *rest] if coefficient != ONE or not rest else rest)
         return ast.Call(ast.Name("ieee_div", ast.Load()), [top, denominator], [])
     return product(rest if coefficient == ONE else [const(coefficient), *rest])
+
+
+def _is_difference(e: Expr) -> bool:
+    return isinstance(e, ast.BinOp) and isinstance(e.op, ast.Sub)
 
 
 def _is_reciprocal(e: Expr) -> bool:
