@@ -6,14 +6,18 @@ import math
 from typing import TYPE_CHECKING
 
 from .graph import inputs, local_grads
+from .names import name_of
 
 if TYPE_CHECKING:
     from .value import Value
 
 
 def name(v: Value) -> str:
-    """A node as an error message names it: its label in quotes, or <unlabelled>."""
-    return repr(v._label) if v._label else "<unlabelled>"
+    """A node as an error message names it: its label, or the name ``names`` makes from its op
+    and operands ('a·b', 'tanh₁'), in quotes; an unlabelled leaf is <unlabelled>."""
+    if v._label:
+        return repr(v._label)
+    return repr(name_of(v)) if v._op is not None else "<unlabelled>"
 
 
 def describe_inputs(node: Value) -> str:
