@@ -7,6 +7,11 @@
     chainrule walkthrough net.toml --out report/      + report.md (LaTeX) and SVG/PNG diagrams
     chainrule walkthrough net.toml --format json      every number, machine-readable
     chainrule check net.toml --claims mine.toml       grade numbers you computed by hand
+    chainrule check net.toml                          grade the file's own [claims]
+
+A claim names a number the walkthrough prints: x1, w16, net_n3, out_n3, δ_n3 (delta_n3, δ3),
+E, ∂E/∂w16 (dE/dw16), new w16 (w16 after), E after; a wrong one gets its derivation, an
+unknown name the closest names (the rules: chainrule/claims.py).
 
 --out never overwrites a file: a folder that holds report.md, report.json, network.svg/png,
 graph.svg/png or a .gv is refused (--force replaces them); --dot-source keeps the diagrams' DOT
@@ -21,20 +26,21 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from autograd.notation import number, visible
 
 from . import netfile, output
 from .as_json import json_text
 from .as_text import shown_claims, text
-from .claims import check_claims
 from .report import build_report
 from .walkthrough import work
 
+COMMANDS = ("walkthrough", "check")
 INTERNAL = 70  # EX_SOFTWARE: chainrule itself went wrong
 INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 FAILED = 2  # a bad file or argument, or a file that cannot be read or written
@@ -73,8 +79,12 @@ def _walkthrough(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     spec = netfile.resolve(args.file)
-    claims = netfile.load_claims(args.claims)
-    results = shown_claims(check_claims(work(spec), claims), visible)
+    claims = netfile.load_claims(args.claims) if args.claims is not None else spec.claims
+    if not claims:
+        raise netfile.NetFileError(spec.path, "", "nothing to grade: the network file has no [claims] "
+                                                  "and no --claims FILE was given")
+    # Graded in the report, so that a wrong claim's derivation is the one the walkthrough shows.
+    results = shown_claims(build_report(work(spec), claims).claims or (), visible)
     for r in results:
         if r.value is None:
             print(f"✗ {r.quantity}: {r.why}")
@@ -90,12 +100,30 @@ def _check(args: argparse.Namespace) -> int:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but an argument it quotes back in an error is shown, never obeyed (it may hold
-    a terminal escape sequence)."""
+    """argparse, but an error is one line, as every other failure is (not argparse's usage and
+    error), and an argument it quotes back is shown, never obeyed (it may hold a terminal
+    escape sequence)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.options: list[str] = []  # its option strings, for "did you mean" (-h, --help too)
+        super().__init__(*args, **kwargs)
+
+    def add_argument(self, *names: Any, **kwargs: Any) -> argparse.Action:
+        """argparse's, the option strings kept."""
+        action = super().add_argument(*names, **kwargs)
+        self.options += action.option_strings
+        return action
 
     def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(FAILED, f"{self.prog}: error: {visible(message)}\n")
+        self.exit(FAILED, f"{self.prog}: {visible(message)}\n")
+
+    def unrecognized(self, extra: list[str]) -> NoReturn:
+        """An argument it does not take, with the option it may stand for."""
+        if not extra[0].startswith("-"):
+            self.error(f"unrecognized argument {extra[0]!r}: it takes one network file")
+        close = difflib.get_close_matches(extra[0], self.options, n=1)
+        guess = f"did you mean {close[0]}?" if close else f"its options are {', '.join(self.options)}"
+        self.error(f"unrecognized argument {extra[0]!r}; {guess}")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -116,20 +144,19 @@ def parser() -> argparse.ArgumentParser:
                       help="with --out: replace the files of those names that DIR already holds")
     walk.add_argument("--dot-source", action="store_true",
                       help="with --out: also keep the diagrams' Graphviz sources (network.gv, graph.gv)")
-    walk.set_defaults(run=_walkthrough)
+    walk.set_defaults(run=_walkthrough, parser=walk)
     check = sub.add_parser("check", help="grade hand-computed numbers (a claims file) against a network")
     check.add_argument("file", nargs="?", help="the network file (default: the built-in example)")
-    check.add_argument("--claims", required=True, metavar="FILE",
-                       help='a TOML file of quantity = "number", e.g. "∂E/∂w16" = "0.0025"')
-    check.set_defaults(run=_check)
+    check.add_argument("--claims", metavar="FILE",
+                       help='a TOML file of quantity = "number", e.g. "∂E/∂w16" = "0.0025" '
+                            "(default: the network file's own [claims])")
+    check.set_defaults(run=_check, parser=check)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command; the exit status (see the module doc)."""
     argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] not in ("walkthrough", "check", "-h", "--help"):
-        argv = ["walkthrough", *argv]
     if sys.stdout is None:
         _say("standard output is closed: there is nowhere to write to")
         return FAILED
@@ -161,10 +188,31 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(argv: list[str]) -> int:
     top = parser()
-    args = top.parse_args(argv)
+    args, extra = top.parse_known_args(_with_command(top, argv))
+    if extra:
+        args.parser.unrecognized(extra)
     if getattr(args, "steps", None) is not None and not 0 <= args.steps <= netfile.MAX_STEPS:
         top.error(f"--steps must be from 0 to {netfile.MAX_STEPS}, not {args.steps}")
     return int(args.run(args))
+
+
+def _with_command(top: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """The arguments with their command: ``walkthrough`` when they start with none (chainrule,
+    chainrule net.toml, chainrule --steps 3). A first word that is close to a command and
+    cannot be a network (no option, path, file or built-in example) is a misspelt command."""
+    if argv and argv[0] in (*COMMANDS, "-h", "--help"):
+        return argv
+    word = argv[0] if argv else "-"
+    close = difflib.get_close_matches(word, COMMANDS, n=1)
+    if close and not _may_be_a_network(word):
+        top.error(f"unknown command {word!r}; did you mean {close[0]}? (commands: {', '.join(COMMANDS)})")
+    return ["walkthrough", *argv]
+
+
+def _may_be_a_network(word: str) -> bool:
+    """An option, or a word that names a file, a path (net.toml, nets/a) or a built-in example."""
+    return (word.startswith("-") or any(c in word for c in "./" + os.sep) or word in netfile.examples()
+            or os.path.lexists(word))
 
 
 def _silence_stdout() -> None:

@@ -18,14 +18,15 @@
 
     [claims]                           # optional: numbers a document (or a student) printed
     "out_n3" = "0.343"                 # a string keeps the precision it was printed to
-    "∂E/∂w17" = "0.0850"
+    "∂E/∂w17" = "0.0850"               # the names a claim may use: chainrule/claims.py
 
 A name (input_names, neurons, weight_names, bias_names) is printable and has no spaces, and
 means one thing: none is a label chainrule gives something else (x2, w[0][1,0], b[1][0],
-net[0,1], out[0,1], net_n3 of a neuron n3, E). Title, source and the quantities claimed are any
-text but control characters. A claimed number is written with ASCII digits, a point and an
-exponent. Files are at most MAX_BYTES long, networks at most MAX_LAYERS layers and
-MAX_PARAMETERS parameters, claims at most MAX_CLAIMS.
+net[0,1], out[0,1], net_n3 and δ_n3 of a neuron n3, target_o1 of an output o1, target, E).
+Title, source and the quantities claimed are any text but control characters. A claimed
+number is written with ASCII digits, a point and an exponent. Files are at most MAX_BYTES
+long, networks at most MAX_LAYERS layers and MAX_PARAMETERS parameters, claims at most
+MAX_CLAIMS.
 
 Every mistake is reported as a ``NetFileError`` naming the file, the field and what was
 expected, never as a traceback from deep inside: a file is untrusted input. The losses and the
@@ -35,6 +36,7 @@ derives from ``nn.layers``.
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 import unicodedata
@@ -75,7 +77,7 @@ TOO_BIG = f"expected a file of at most {MAX_BYTES} bytes (chainrule's limit), fo
 TOO_DEEP = f"expected arrays and tables nested at most {MAX_DEPTH} deep (chainrule's limit), found more"
 # How a claim writes a number: ASCII digits, a point, an exponent (not 1_000, ١٢ or inf).
 NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
-# A claim about a gradient: ∂E/∂w16 or dE/dw16 (see ``Walkthrough.value_of``).
+# A claim about a gradient: ∂E/∂w16 or dE/dw16 (see ``claims``).
 GRADIENT = re.compile(r"^(?:∂|d)E\s*/\s*(?:∂|d)\s*")
 
 
@@ -116,6 +118,18 @@ class NetSpec:
     def names_of_inputs(self) -> list[str]:
         """The inputs' names: the file's, or x1, x2, …"""
         return self.input_names or default_input_names(len(self.inputs))
+
+
+def delta_label(name: str) -> str:
+    """A neuron's δ = ∂E/∂net as the walkthrough prints it and a claim names it: ``δ_n3`` for
+    the neuron n3, ``δ_[1,0]`` for an unnamed one (whose net input is net[1,0])."""
+    return f"δ_{name}"
+
+
+def labels_of_neuron(name: str, output: bool = False) -> tuple[str, ...]:
+    """Every label a neuron gives: net_n3, out_n3 and δ_n3 for "n3", and an output neuron's
+    target too (target_o1: a squared error's target leaf, when there are several outputs)."""
+    return (*neuron_labels(name), delta_label(name), *([f"target_{name}"] if output else []))
 
 
 def default_input_names(n: int) -> list[str]:
@@ -355,7 +369,7 @@ def _target(r: _Reader, doc: dict[str, Any], loss: LossSpec, layers: list[LayerS
 def _unique_names(r: _Reader, layers: list[LayerSpec], input_names: list[str] | None) -> None:
     """Every name a claim or an explanation may use must mean one thing: no name twice, and none
     that chainrule gives something else when a file does not name it (x2, w[0][1,0], b[1][0],
-    net[0,1], out[0,1], E), whichever parts of the network the file names."""
+    net[0,1], out[0,1], δ_[0,1], target, E), whichever parts of the network the file names."""
     derived = _derived_labels(layers)
     given = _given_labels(layers, input_names)
     renamed = {owner for _, owner, _, _ in given}  # what no longer has chainrule's label
@@ -374,14 +388,16 @@ def _unique_names(r: _Reader, layers: list[LayerSpec], input_names: list[str] | 
 
 def _derived_labels(layers: list[LayerSpec]) -> dict[str, str]:
     """The labels chainrule derives when a file names nothing, each with what it labels: the
-    error E, the inputs x1, x2, …, and the labels nn.layers gives weights, biases and neurons."""
-    owners = {"E": "the error"}
+    error E and the target, the inputs x1, x2, …, and the labels nn.layers gives weights, biases
+    and neurons (with the δ and the target a neuron's name labels)."""
+    owners = {"E": "the error", "target": "the target"}
     owners |= {x: f"inputs[{i}]" for i, x in enumerate(default_input_names(len(layers[0].weights[0])))}
     for k, layer in enumerate(layers):
         for j, row in enumerate(layer.weights):
             owners |= {weight_label(k, j, i): f"layers[{k}].weights[{j}][{i}]" for i in range(len(row))}
             owners[bias_label(k, j)] = f"layers[{k}].biases[{j}]"
-            owners |= dict.fromkeys(neuron_labels(f"[{k},{j}]"), f"layers[{k}].neurons[{j}]")
+            labels = labels_of_neuron(f"[{k},{j}]", output=k == len(layers) - 1)
+            owners |= dict.fromkeys(labels, f"layers[{k}].neurons[{j}]")
     return owners
 
 
@@ -395,7 +411,7 @@ def _given_labels(layers: list[LayerSpec], input_names: list[str] | None) -> lis
             where = f"layers[{k}].neurons[{j}]"
             given += [(name, where, where, f"the name {name!r}")]
             given += [(x, where, where, f"the label {x!r} of neuron {name!r}")
-                      for x in neuron_labels(name)]  # "n3" labels net_n3 and out_n3
+                      for x in labels_of_neuron(name, output=k == len(layers) - 1)]  # net_n3, out_n3, δ_n3
         for j, row in enumerate(layer.weight_names or []):
             given += [(x, f"layers[{k}].weights[{j}][{i}]", f"layers[{k}].weight_names[{j}][{i}]",
                        f"the name {x!r}") for i, x in enumerate(row)]
@@ -484,7 +500,9 @@ def resolve(path: str | None) -> NetSpec:
         text = resources.files("chainrule").joinpath("examples").joinpath(name + ".toml").read_text("utf-8")
         return parse(text, f"<built-in example {name}>")
     if not _exists(path):
-        raise NetFileError(path, "", f"no such file (built-in examples: {', '.join(examples())})")
+        close = difflib.get_close_matches(name, examples(), n=2)
+        guess = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise NetFileError(path, "", f"no such file{guess} (built-in examples: {', '.join(examples())})")
     return load(path)
 
 

@@ -24,8 +24,9 @@ import tomllib
 
 import chainrule
 from chainrule import netfile, walkthrough
-from chainrule.claims import check_claims
+from chainrule.claims import check_claims, value_of
 from chainrule.cli import main
+from chainrule.report import build_report
 from nn import MLP, SGD, losses
 
 EXAMPLES_DIR = Path(chainrule.__file__).parent / "examples"
@@ -140,45 +141,43 @@ def line_starting(text: str, prefix: str) -> str:
 @pytest.mark.parametrize(
     "neuron, net, out",
     [
-        ("n3", "0.343", "relu(net) = 0.343"),
-        ("n4", "-0.079", "relu(net) = 0"),
-        ("n5", "0.699", "relu(net) = 0.699"),
-        ("n6", "0.0197", "relu(net) = 0.0197"),
-        ("n7", "1.124", "relu(net) = 1.124"),
-        ("n8", "1.328", "relu(net) = 1.328"),
-        ("n9", "1.408", "sigmoid(net) = 0.8035"),
+        ("n3", "0.343", "relu(net_n3) = relu(0.343) = 0.343"),
+        ("n4", "−0.079", "relu(net_n4) = relu(−0.079) = 0"),
+        ("n5", "0.699", "relu(net_n5) = relu(0.699) = 0.699"),
+        ("n6", "0.0197", "relu(net_n6) = relu(0.0197) = 0.0197"),
+        ("n7", "1.124", "relu(net_n7) = relu(1.124) = 1.124"),
+        ("n8", "1.328", "relu(net_n8) = relu(1.328) = 1.328"),
+        ("n9", "1.408", "σ(net_n9) = σ(1.408) = 0.8035"),
     ],
 )
 def test_default_forward_pass(default_output, neuron, net, out):
     lines = default_output.splitlines()
     line = line_starting(default_output, f"net_{neuron} = ")
     assert line.endswith(f" = {net}")
-    assert lines[lines.index(line) + 1] == f"    out = {out}"
+    assert lines[lines.index(line) + 1] == f"    out_{neuron} = {out}"
 
 
 def test_default_forward_formula_and_error(default_output):
     assert "net_n3 = w1·x1 + w4·x2 + b1 = 0.1·0.23 + 0.4·0.55 + 0.1 = 0.343\n" in default_output
     assert (
-        "net_n9 = w16·out_n6 + w17·out_n7 + w18·out_n8 + b7 = 0.7·0.0197 + 0.8·1.124 + 0.9·1.328 − 0.7"
+        "net_n9 = w16·out_n6 + w17·out_n7 + w18·out_n8 + b7 = 0.7·0.0197 + 0.8·1.124 + 0.9·1.328 + (−0.7)"
         " = 1.408\n"
     ) in default_output
-    assert "E = ½ Σₖ (targetₖ − outₖ)²\nE = 0.3148\n" in default_output
+    assert ("E = ½ Σₖ (targetₖ − outₖ)², target = 0.01\n"
+            "E = 0.5·(target − out_n9)² = 0.5·(0.01 − 0.8035)² = 0.3148\n") in default_output
 
 
 @pytest.mark.parametrize(
     "block",
     [
-        "∂E/∂w16 = ∂E/∂out_n9 · ∂out_n9/∂net_n9 · ∂net_n9/∂w16\n"
-        "        = 0.7935 · 0.1579 · 0.0197\n"
-        "        = 0.002468\n",
-        "∂E/∂w17 = ∂E/∂out_n9 · ∂out_n9/∂net_n9 · ∂net_n9/∂w17\n"
-        "        = 0.7935 · 0.1579 · 1.124\n"
-        "        = 0.1408\n",
-        "∂E/∂w7 = ∂E/∂out_n9 · ∂out_n9/∂net_n9 · ∂net_n9/∂out_n6 · ∂out_n6/∂net_n6 · ∂net_n6/∂w7\n"
-        "       = 0.7935 · 0.1579 · 0.7 · 1 · 0.343\n"
-        "       = 0.03008\n",
+        "    δ_n9 = ∂E/∂out_n9·σ′(net_n9) = (out_n9 − target)·out_n9·(1 − out_n9) = (0.8035 − 0.01)·0.8035·"
+        "(1 − 0.8035) = 0.7935·0.1579 = 0.1253\n",
+        "    δ_n6 = δ_n9·w16·relu′(net_n6) = 0.1253·0.7·1 = 0.0877\n",
+        "    ∂E/∂w16 = δ_n9·out_n6 = 0.1253·0.0197 = 0.002468\n",
+        "    ∂E/∂w17 = δ_n9·out_n7 = 0.1253·1.124 = 0.1408\n",
+        "    ∂E/∂w7 = δ_n6·out_n3 = 0.0877·0.343 = 0.03008\n",
     ],
-    ids=["w16", "w17", "w7"],
+    ids=["δ_n9", "δ_n6", "w16", "w17", "w7"],
 )
 def test_default_derivations(default_output, block):
     assert "\n" + block in default_output
@@ -190,7 +189,7 @@ def test_default_derivations(default_output, block):
         ("w16", "0.7", "0.00246821", "0.699975"),
         ("w17", "0.8", "0.140813", "0.798592"),
         ("w18", "0.9", "0.166397", "0.898336"),
-        ("b7", "-0.7", "0.12529", "-0.701253"),
+        ("b7", "−0.7", "0.12529", "−0.701253"),
         ("w7", "0.7", "0.0300821", "0.699699"),
     ],
 )
@@ -269,10 +268,11 @@ def test_json_equals_walkthrough_work(capsys, name):
     assert doc["history"] == w.history
     assert len(doc["history"]) == spec.steps
     if spec.claims:
-        assert doc["claims"] == [
-            {"quantity": r.quantity, "claimed": r.claimed, "value": r.value, "right": r.right, "why": r.why}
+        assert [{k: c[k] for k in ("quantity", "claimed", "value", "right")} for c in doc["claims"]] == [
+            {"quantity": r.quantity, "claimed": r.claimed, "value": r.value, "right": r.right}
             for r in check_claims(w, spec.claims)
         ]
+        assert [c["why"] for c in doc["claims"]] == [r.why for r in build_report(w).claims or ()]
     else:
         assert "claims" not in doc
 
@@ -411,13 +411,15 @@ def test_out_writes_report_and_diagrams(tmp_path, capsys):
     md = (out / "report.md").read_text(encoding="utf-8")
     assert md.startswith("# A 2-3-3-1 network worked by hand")
     assert "![network.svg](network.svg)" in md and "![graph.svg](graph.svg)" in md
-    assert md.count("$$") >= 2 * 25 and md.count("$$") % 2 == 0
-    m = re.search(r"\$\$\n(.*?\\frac\{\\partial E\}\{\\partial w_\{16\}\}.*?)\n\$\$", md, re.S)
-    assert m and "0.002468" in m.group(1)
-    assert r"$$E = \tfrac{1}{2}\sum_k (t_k - o_k)^2 = 0.3148$$" in md
+    assert md.count("$$") >= 2 and md.count("$$") % 2 == 0
+    assert (r"- $\frac{\partial E}{\partial w_{16}} = \delta_{n_{9}} \cdot \mathrm{out}_{n_{6}} = "
+            r"0.1253 \cdot 0.0197 = 0.002468$") in md
+    assert r"$$E = \tfrac{1}{2}\sum_k (t_k - o_k)^2$$ with target = 0.01:" in md
+    assert (r"$$E = 0.5 \cdot \left(\mathrm{target} - \mathrm{out}_{n_{9}}\right)^{2} = "
+            r"0.5 \cdot \left(0.01 - 0.8035\right)^{2} = 0.3148$$") in md
     assert "| parameter | value | ∂E/∂p | after p − 0.01·∂E/∂p |" in md
     assert "| $w_{16}$ | 0.7 | 0.00246821 | 0.699975 |" in md
-    assert "| $b_{7}$ | -0.7 | 0.12529 | -0.701253 |" in md
+    assert "| $b_{7}$ | −0.7 | 0.12529 | −0.701253 |" in md
     assert "| quantity | claimed | chainrule | |" in md
     assert "| ∂E/∂w17 | 0.0850 | 0.1408132 | ✗ wrong |" in md
     assert "| ∂E/∂w16 | 0.0025 | 0.002468209 | ✓ |" in md
@@ -529,10 +531,8 @@ def test_check_right_wrong_and_unknown(tmp_path, capsys, layout, net):
     assert out.splitlines() == [
         "✓ ∂E/∂w16 = 0.0025: right (chainrule: 0.002468209)",
         "✗ ∂E/∂w17 = 0.0850: wrong; it is 0.1408132",
-        "  ∂E/∂w17 = ∂E/∂out_n9 · ∂out_n9/∂net_n9 · ∂net_n9/∂w17",
-        "          = 0.7935 · 0.1579 · 1.124",
-        "          = 0.1408",
-        "✗ ∂E/∂w99: no such quantity in this network",
+        "  ∂E/∂w17 = δ_n9·out_n7 = 0.1253·1.124 = 0.1408",  # as the walkthrough derives it
+        "✗ ∂E/∂w99: no such quantity in this network; did you mean ∂E/∂w9, ∂E/∂w1, ∂E/∂w2?",
         "",
         "1 of 3 right",
     ]
@@ -544,11 +544,71 @@ def test_check_all_right_exits_0(tmp_path, capsys):
     assert rc == 0 and out.rstrip().endswith("3 of 3 right") and "✗" not in out
 
 
-def test_check_wrong_non_gradient_has_no_derivation(tmp_path, capsys):
-    claims = write(tmp_path, '"new w16" = "0.6998"\n')
+def test_check_wrong_claims_of_every_kind_get_their_derivation(tmp_path, capsys):
+    claims = write(tmp_path, '"new w16" = "0.6998"\n"out_n3" = "0.35"\n"δ3" = "0.25"\n"E" = "0.32"\n'
+                             '"E after" = "0.32"\n"w16" = "0.8"\n')
     rc, out, _ = run(capsys, "check", "--claims", claims)
     assert rc == 1
-    assert out.splitlines() == ["✗ new w16 = 0.6998: wrong; it is 0.69997532", "", "0 of 1 right"]
+    lines = out.splitlines()
+    assert lines[:2] == ["✗ new w16 = 0.6998: wrong; it is 0.69997532",
+                         "  new w16 = w16 − 0.01·∂E/∂w16 = 0.7 − 0.01·0.002468 = 0.7"]
+    assert lines[2:4] == ["✗ out_n3 = 0.35: wrong; it is 0.343",
+                          "  out_n3 = relu(net_n3) = relu(0.343) = 0.343"]
+    assert lines[4:6] == ["✗ δ3 = 0.25: wrong; it is 0.2430622",
+                          "  δ_n3 = (δ_n6·w7 + δ_n7·w8 + δ_n8·w9)·relu′(net_n3) = "
+                          "(0.0877·0.7 + 0.1002·0.8 + 0.1128·0.9)·1 = 0.2431"]
+    assert lines[6:8] == ["✗ E = 0.32: wrong; it is 0.31480675",
+                          "  E = 0.5·(target − out_n9)² = 0.5·(0.01 − 0.8035)² = 0.3148"]
+    assert lines[8:10] == ["✗ E after = 0.32: wrong; it is 0.31256284",
+                           "  E after = E again, every parameter p replaced by p − lr·∂E/∂p: "
+                           "0.31480675 → 0.31256284"]
+    assert lines[10:] == ["✗ w16 = 0.8: wrong; it is 0.7", "  w16 is a parameter that the network file gives",
+                          "", "0 of 6 right"]
+
+
+def test_check_every_softmax_output_and_delta(tmp_path, capsys):
+    """The softmax outputs that cross-entropy does not read (p1, p3 for class 1) are claims too."""
+    claims = write(tmp_path, '"out_p1" = "0.3857"\n"out_p3" = "0.4651"\n"δ_p2" = "-0.8508"\n'
+                             '"delta_p1" = "0.3857"\n"∂E/∂out_p1" = "0"\n"E" = "1.903"\n"out_p10" = "1"\n')
+    rc, out, _ = run(capsys, "check", "doc_003_softmax", "--claims", claims)
+    assert rc == 1
+    assert out.splitlines() == [
+        "✓ out_p1 = 0.3857: right (chainrule: 0.38574766)",
+        "✓ out_p3 = 0.4651: right (chainrule: 0.4650679)",
+        "✓ δ_p2 = -0.8508: right (chainrule: −0.85081556)",
+        "✓ delta_p1 = 0.3857: right (chainrule: 0.38574766)",
+        "✓ ∂E/∂out_p1 = 0: right (chainrule: 0)",
+        "✓ E = 1.903: right (chainrule: 1.9025719)",
+        "✗ out_p10: no such quantity in this network; did you mean out_p1, out_p2, out_p3?",
+        "",
+        "6 of 7 right",
+    ]
+
+
+def test_check_grades_the_network_files_own_claims(capsys):
+    """Without --claims, check grades the file's [claims]: the document's 20, two of them wrong."""
+    rc, out, err = run(capsys, "check", "doc_2331")
+    assert rc == 1 and err == ""
+    assert out.splitlines()[0] == "✓ out_n3 = 0.343: right (chainrule: 0.343)"
+    assert out.rstrip().endswith("\n18 of 20 right")
+    wrong = [line.split(" =")[0] for line in out.splitlines() if line.startswith("✗")]
+    assert wrong == ["✗ ∂E/∂w17", "✗ ∂E/∂w18"]
+    assert run(capsys, "check") == (rc, out, err)  # the default network
+    rc, out, _ = run(capsys, "check", "all_sigmoid_222")
+    assert rc == 0 and out.rstrip().endswith("\n13 of 13 right")
+
+
+@pytest.mark.parametrize("net", ["doc_001_neuron", "net.toml"])
+def test_check_with_nothing_to_grade_exits_2(tmp_path, capsys, monkeypatch, net):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "net.toml").write_text(
+        'inputs = [1.0]\ntargets = [0.0]\nloss = "mse"\nlearning_rate = 0.1\n'
+        '[[layers]]\nactivation = "linear"\nweights = [[2.0]]\nbiases = [0.5]\n', encoding="utf-8")
+    rc, out, err = run(capsys, "check", net)
+    path = "<built-in example doc_001_neuron>" if net == "doc_001_neuron" else "net.toml"
+    assert (rc, out) == (2, "")
+    assert err == (f"chainrule: {path}: nothing to grade: the network file has no [claims] and no "
+                   "--claims FILE was given\n")
 
 
 def test_check_a_user_network(tmp_path, capsys):
@@ -592,8 +652,8 @@ def test_check_accepted_spellings(tmp_path, capsys, quantity, claimed):
 
 def test_check_E_after_is_a_known_quantity():
     w = walkthrough.work(_spec("doc_2331"))
-    assert w.value_of("E after") == w.loss_after
-    assert w.value_of("new E") == w.loss_after
+    assert value_of(w, "E after") == w.loss_after == pytest.approx(0.31256283733733553, rel=1e-15)
+    assert value_of(w, "new E") == w.loss_after
 
 
 def test_check_E_after_right_value(tmp_path, capsys):
@@ -636,7 +696,7 @@ def test_one_unit_in_the_last_place(quantity, claimed, right):
     w = walkthrough.work(_spec("doc_2331"))
     (result,) = check_claims(w, {quantity: claimed})
     assert result.right is right, (result.value, claimed)
-    assert result.value == w.value_of(quantity)
+    assert result.value == value_of(w, quantity)
 
 
 @pytest.mark.parametrize("claimed, rc", [("0.0025", 0), ("0.0024", 0), ("0.0023", 1)])
@@ -661,11 +721,51 @@ def test_check_bad_claims_file_exit_2(tmp_path, capsys, text, message):
     assert err.startswith(f"chainrule: {claims}: ") and message in err
 
 
-def test_check_needs_claims(capsys):
+def test_check_claims_needs_a_file(capsys):
     with pytest.raises(SystemExit) as info:
-        main(["check"])
+        main(["check", "--claims"])
     assert info.value.code == 2
-    assert "--claims" in capsys.readouterr().err
+    assert capsys.readouterr() == ("", "chainrule check: argument --claims: expected one argument\n")
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["chek"], "chainrule: unknown command 'chek'; did you mean check? (commands: walkthrough, check)"),
+        (["chekc", "doc_2331", "--claims", "c.toml"],
+         "chainrule: unknown command 'chekc'; did you mean check? (commands: walkthrough, check)"),
+        (["walktrough"],
+         "chainrule: unknown command 'walktrough'; did you mean walkthrough? (commands: walkthrough, check)"),
+        (["--format", "jsn"],
+         "chainrule walkthrough: argument --format: invalid choice: 'jsn' (choose from 'text', 'json')"),
+        (["--fromat", "json"],
+         "chainrule walkthrough: unrecognized argument '--fromat'; did you mean --format?"),
+        (["check", "--claim", "c.toml"], "chainrule: c.toml: no such file"),  # --claim: short for --claims
+        (["check", "--clams", "c.toml"],
+         "chainrule check: unrecognized argument '--clams'; did you mean --claims?"),
+        (["check", "-x"],
+         "chainrule check: unrecognized argument '-x'; its options are -h, --help, --claims"),
+        (["doc_2331", "doc_2331"],
+         "chainrule walkthrough: unrecognized argument 'doc_2331': it takes one network file"),
+        (["--steps=-1"], "chainrule: --steps must be from 0 to 10000, not -1"),
+        (["checks.toml"], "chainrule: checks.toml: no such file (built-in examples: "  # a path: not a command
+                          + ", ".join(EXAMPLE_NAMES) + ")"),
+    ],
+)
+def test_a_usage_error_is_one_line_naming_what_is_valid(tmp_path, capsys, monkeypatch, argv, message):
+    monkeypatch.chdir(tmp_path)
+    with contextlib.suppress(SystemExit):
+        assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == message + "\n"
+
+
+def test_a_file_named_like_a_command_is_a_file(tmp_path, capsys, monkeypatch):
+    """Only a word that is no file and no built-in example is read as a misspelt command."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(EXAMPLES_DIR / "doc_2331.toml", tmp_path / "chek")
+    rc, out, err = run(capsys, "chek", "--format", "json")
+    assert rc == 0 and err == "" and json.loads(out)["E"] == pytest.approx(0.3148067478478779, rel=1e-15)
 
 
 # --- 7. --steps ----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import chainrule
 from autograd.validate import shown
 from chainrule import netfile, walkthrough
+from chainrule.claims import value_of
 from chainrule.cli import main
 from chainrule.netfile import examples
 
@@ -512,6 +513,19 @@ def test_missing_file_lists_the_built_in_examples(tmp_path, capsys):
         netfile.load(missing)
 
 
+@pytest.mark.parametrize(
+    "name, guess",
+    [("doc_2313", "doc_2331"), ("doc_003_sofmax.toml", "doc_003_softmax"),
+     ("all_sigmoid", "all_sigmoid_222")],
+)
+def test_a_misspelt_example_gets_the_closest_names(tmp_path, monkeypatch, name, guess):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(netfile.NetFileError) as info:
+        netfile.resolve(name)
+    assert str(info.value) == (f"{name}: no such file; did you mean {guess}? (built-in examples: "
+                               f"{', '.join(EXAMPLE_NAMES)})")
+
+
 def test_a_directory_is_not_a_network_file(tmp_path, capsys):
     assert main([str(tmp_path)]) == 2
     _, err = capsys.readouterr()
@@ -815,10 +829,11 @@ SCHEMES = {
 
 
 def labels_of(spec: netfile.NetSpec) -> set[str]:
-    """Every label the worked network shows: its graph's nodes, its parameters, its neurons'."""
+    """Every label the worked network shows: its graph's nodes (the target too), its
+    parameters, its neurons' net, out and δ."""
     w = walkthrough.work(spec)
     neurons = [n for layer in w.model.layers for n in layer.neurons]
-    derived = {x for n in neurons for x in (n.net_label, n.out_label)}
+    derived = {x for n in neurons for x in (n.net_label, n.out_label, netfile.delta_label(n.name))}
     return set(w.nodes) | {p.label for p in w.params} | derived
 
 
@@ -837,7 +852,8 @@ def test_every_label_chainrule_derives_names_one_thing(scheme):
     refused, so that a claim about it can only mean one thing."""
     spec = netfile.parse(named_net(**scheme))
     labels = labels_of(spec)
-    assert "E" in labels and len(labels) == 2 + 9 + 3 * 2 + 1  # inputs, parameters, net and out, E
+    assert {"E", "target"} <= labels
+    assert len(labels) == 2 + 9 + 3 * 3 + 2  # inputs, parameters, net, out and δ, E and the target
     for label in sorted(labels):
         with pytest.raises(netfile.NetFileError, match=re.escape(f"{label!r}")):
             netfile.parse(named_net(**renamed(scheme, label)))
@@ -863,6 +879,15 @@ def test_every_label_chainrule_derives_names_one_thing(scheme):
          "the name 'net[1,0]' is used twice (also for layers[1].neurons[0], chainrule's label for it)"),
         ({"weight_names": (None, [["b[0][1]", "w6"]])}, "layers[1].weight_names[0][0]",
          "the name 'b[0][1]' is used twice (also for layers[0].biases[1], chainrule's label for it)"),
+        # a claim's δ_h1 is the δ of neuron h1, and target the squared error's target
+        ({"neurons": (["h1", "h2"], None), "bias_names": (None, ["δ_h1"])}, "layers[1].bias_names[0]",
+         "the name 'δ_h1' is used twice (also for layers[0].neurons[0])"),
+        ({"bias_names": (None, ["δ_[0,1]"])}, "layers[1].bias_names[0]",
+         "the name 'δ_[0,1]' is used twice (also for layers[0].neurons[1], chainrule's label for it)"),
+        ({"input_names": ["target", "x2"]}, "input_names[0]",
+         "the name 'target' is used twice (also for the target, chainrule's label for it)"),
+        ({"neurons": (None, ["o1"]), "bias_names": (None, ["target_o1"])}, "layers[1].bias_names[0]",
+         "the name 'target_o1' is used twice (also for layers[1].neurons[0])"),
     ],
 )
 def test_a_name_clash_says_which_field_and_what_else(scheme, field, message):
@@ -874,8 +899,9 @@ def test_a_name_clash_says_which_field_and_what_else(scheme, field, message):
 def test_own_default_labels_are_graded_as_themselves():
     spec = netfile.parse(named_net(**SCHEMES["own_default_labels"]))
     w = walkthrough.work(spec)
-    assert w.value_of("x1") == 0.23 and w.value_of("w[0][0,0]") == 0.1 and w.value_of("b[1][0]") == -0.7
-    assert w.value_of("net[0,0]") == pytest.approx(0.1 * 0.23 + 0.4 * 0.55 + 0.1, rel=1e-15)
+    assert value_of(w, "x1") == 0.23 and value_of(w, "w[0][0,0]") == 0.1 and value_of(w, "b[1][0]") == -0.7
+    assert value_of(w, "net[0,0]") == pytest.approx(0.1 * 0.23 + 0.4 * 0.55 + 0.1, rel=1e-15)
+    assert value_of(w, "δ_[0,0]") == value_of(w, "δ[0,0]") == value_of(w, "∂E/∂net[0,0]") != 0
 
 
 @pytest.mark.parametrize(
