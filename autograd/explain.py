@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .factors import FactorFormula, Formulas
@@ -68,6 +68,8 @@ class Explanation:
     total: float
     digits: int = 4
     formulas: Formulas | None = field(default=None, compare=False, repr=False)
+    # How a name is written out (a report makes control characters visible), numbers unchanged.
+    shown: Callable[[str], str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def omitted(self) -> int:
@@ -78,7 +80,8 @@ class Explanation:
         if self.formulas is None:
             object.__setattr__(self, "formulas", Formulas(self.output))
         assert self.formulas is not None
-        return self.formulas.name(v)
+        name = self.formulas.name(v)
+        return self.shown(name) if self.shown else name
 
     def _names(self) -> tuple[str, str]:
         return self.name(self.output), self.name(self.wrt)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import collections.abc
 import dataclasses
 
-from autograd import Explanation, Value
 from autograd.notation import exact, number, visible
 
 from .claims import ClaimResult
@@ -18,21 +17,6 @@ from .matrix_form import text as matrix_text
 from .report import Quantity, Report
 
 Writer = collections.abc.Callable[[str], str]
-
-
-def relabelled(e: Explanation, name: Writer) -> Explanation:
-    """The derivation with every label as ``name`` writes it, its numbers unchanged. The
-    explanation writes the labels itself, so a label's newline could not be told from its own."""
-    copies: dict[int, Value] = {}
-
-    def copy(v: Value) -> Value:
-        return copies.setdefault(id(v), Value(v.data, label=name(v.label)))
-
-    terms = tuple(
-        dataclasses.replace(t, factors=tuple(dataclasses.replace(f, top=copy(f.top), bottom=copy(f.bottom))
-                                             for f in t.factors))
-        for t in e.terms)
-    return dataclasses.replace(e, output=copy(e.output), wrt=copy(e.wrt), terms=terms)
 
 
 def shown_claims(results: collections.abc.Iterable[ClaimResult], prose: Writer) -> tuple[ClaimResult, ...]:
@@ -55,8 +39,8 @@ def shown(report: Report, name: Writer, prose: Writer) -> Report:
         forward=tuple(dataclasses.replace(n, neuron=name(n.neuron), net_label=name(n.net_label),
                                           bias=q(n.bias), products=tuple((q(w), q(x)) for w, x in n.products))
                       for n in report.forward),
-        gradients=tuple(dataclasses.replace(g, name=name(g.name), explanation=relabelled(g.explanation, name))
-                        for g in report.gradients),
+        gradients=tuple(dataclasses.replace(g, name=name(g.name), explanation=dataclasses.replace(
+            g.explanation, shown=name, digits=report.digits)) for g in report.gradients),
         claims=None if report.claims is None else shown_claims(report.claims, prose))
 
 

@@ -6,6 +6,7 @@
                                            doc_001_neuron, doc_2331, doc_003_softmax, ...
     chainrule walkthrough net.toml --out report/      + report.md (LaTeX) and SVG/PNG diagrams
     chainrule walkthrough net.toml --format json      every number, machine-readable
+    chainrule walkthrough --digits 9 --paths --matrices   more digits; every path; matrix form
     chainrule check net.toml --claims mine.toml       grade numbers you computed by hand
     chainrule check net.toml                          grade the file's own [claims]
 
@@ -63,7 +64,7 @@ def _walkthrough(args: argparse.Namespace) -> int:
     if args.highlight is not None and args.highlight not in names:
         raise netfile.NetFileError(spec.path, "--highlight", f"no parameter named {args.highlight!r}; "
                                    f"the parameters are {', '.join(names)}")
-    report = build_report(w)
+    report = build_report(w, digits=args.digits, paths=args.paths, matrices=args.matrices)
     if args.format == "json":
         print(json_text(report))
     else:
@@ -84,7 +85,7 @@ def _check(args: argparse.Namespace) -> int:
         raise netfile.NetFileError(spec.path, "", "nothing to grade: the network file has no [claims] "
                                                   "and no --claims FILE was given")
     # Graded in the report, so that a wrong claim's derivation is the one the walkthrough shows.
-    results = shown_claims(build_report(work(spec), claims).claims or (), visible)
+    results = shown_claims(build_report(work(spec), claims, digits=args.digits).claims or (), visible)
     for r in results:
         if r.value is None:
             print(f"✗ {r.quantity}: {r.why}")
@@ -126,6 +127,17 @@ class _Parser(argparse.ArgumentParser):
         self.error(f"unrecognized argument {extra[0]!r}; {guess}")
 
 
+def _digits(text: str) -> int:
+    """--digits: a whole number of significant digits, 1 to 17 (a float has no more)."""
+    try:
+        digits = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, 1 to 17, not {text!r}") from None
+    if not 1 <= digits <= 17:
+        raise argparse.ArgumentTypeError(f"digits must be 1 to 17 (a float has 17 at most), not {digits}")
+    return digits
+
+
 def parser() -> argparse.ArgumentParser:
     """The command's arguments: ``walkthrough`` (the default) and ``check``."""
     top = _Parser(prog="chainrule", description=__doc__.split("\n\n")[0],
@@ -139,6 +151,12 @@ def parser() -> argparse.ArgumentParser:
     walk.add_argument("--format", choices=("text", "json"), default="text", help="what to print")
     walk.add_argument("--highlight", metavar="NAME", help="the parameter whose paths the diagrams colour")
     walk.add_argument("--steps", type=int, metavar="N", help="train N more steps and show the loss of each")
+    walk.add_argument("--digits", type=_digits, default=4, metavar="N",
+                      help="significant digits in every section (1 to 17; default 4)")
+    walk.add_argument("--paths", action="store_true",
+                      help="each gradient also along every path, with each factor's formula")
+    walk.add_argument("--matrices", action="store_true",
+                      help="each layer also in matrix form, ∂E/∂W = δxᵀ (report.md and JSON always have it)")
     walk.add_argument("--no-color", action="store_true", help="no colour even on a terminal")
     walk.add_argument("--force", action="store_true",
                       help="with --out: replace the files of those names that DIR already holds")
@@ -150,6 +168,8 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--claims", metavar="FILE",
                        help='a TOML file of quantity = "number", e.g. "∂E/∂w16" = "0.0025" '
                             "(default: the network file's own [claims])")
+    check.add_argument("--digits", type=_digits, default=4, metavar="N",
+                       help="significant digits in the derivations of wrong claims (default 4)")
     check.set_defaults(run=_check, parser=check)
     return top
 

@@ -15,6 +15,7 @@ the number after the last ``=`` is the engine's, never a recomputation.
 from __future__ import annotations
 
 import ast
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -44,14 +45,15 @@ class Derivation:
     symbols: Mapping[str, tuple[str, str, float]]
     last: Expr | None = None  # the step the numbers are put into, when not the last shown
     factors: tuple[float, ...] = ()  # the factors' values, shown before the value: 0.7414·0.1868
+    least_digits: int = 1  # a new weight needs 6: a step of 0.01·0.0025 changes 0.7 in its sixth
 
     def text(self, name: Names = str, digits: int = 4) -> str:
         """The derivation in plain text, names written by ``name`` (e.g. made visible)."""
-        return self._write(lambda k: self._symbol(k, name, False), False, digits)
+        return self._write(lambda k: self._symbol(k, name, False), False, max(digits, self.least_digits))
 
     def latex(self, name: Names = str, digits: int = 4) -> str:
         """The derivation as LaTeX (math mode)."""
-        return self._write(lambda k: self._symbol(k, name, True), True, digits)
+        return self._write(lambda k: self._symbol(k, name, True), True, max(digits, self.least_digits))
 
     def _write(self, symbol_of: Callable[[str], str], latex: bool, digits: int) -> str:
         write = Writer(symbol_of, latex=latex, digits=digits)
@@ -226,7 +228,8 @@ class Deriver:
         step = ast.BinOp(
             b.node(p), ast.Sub(), product([const(self.w.spec.learning_rate), b.sym("grad", name, p.grad)])
         )
-        return b.done(f"new {name}", b.sym("new", name, new), [step], new)
+        line = b.done(f"new {name}", b.sym("new", name, new), [step], new)
+        return dataclasses.replace(line, least_digits=6)
 
 
 def _is_choice(f: FactorFormula) -> bool:

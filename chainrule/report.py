@@ -146,7 +146,8 @@ def _quantity(x: Value | float, fallback: str) -> Quantity:
 
 def _forward(n: NeuronStep, row: list[NeuronStep], d: Deriver) -> NeuronForward:
     products = tuple((_quantity(w, "w"), _quantity(x, "x")) for w, x in zip(n.weights, n.inputs))
-    out_line = d.out_of(n, row, n.out_node) if n.out_node is not None else None
+    # a linear neuron's out is its net: one node, one line
+    out_line = d.out_of(n, row, n.out_node) if n.out_node not in (None, n.net_node) else None
     return NeuronForward(n.name, n.activation, n.net_label, products, _quantity(n.bias, "b"),
                          n.net, n.out, n.delta, d.net_of(n), out_line)
 
