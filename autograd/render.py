@@ -1,5 +1,9 @@
 """Writing a diagram to a file, and saying what to install when Graphviz's ``dot`` is missing.
 
+``draw`` and ``draw_network`` return a ``Diagram``: a ``graphviz.Digraph`` whose notebook
+display (``_repr_mimebundle_``) raises ``DotMissing`` with the install advice below, instead
+of graphviz's ``ExecutableNotFound``, which names no package.
+
 ``dot`` draws into a pipe and the picture is written with ``write_atomic``: no temporary DOT
 file beside the picture (Graphviz's own ``render`` writes one and then deletes it, a user's
 file of that name included), never half a picture, and a link at the name is replaced, not
@@ -9,7 +13,10 @@ written through.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import graphviz
 
@@ -29,14 +36,12 @@ class DotMissing(RenderError):
     """Graphviz's ``dot`` program is not installed, so nothing can be drawn."""
 
 
-def picture(graph: graphviz.Digraph, format: str, name: object = "the diagram") -> bytes:
-    """``graph`` drawn by ``dot`` in ``format``, read from its pipe: nothing is written.
-
-    ``DotMissing`` without ``dot``; ``RenderError`` with dot's own words (on one line) when it
-    fails. ``name`` is what the messages call the picture.
-    """
+@contextmanager
+def _dot_errors(name: object) -> Iterator[None]:
+    """graphviz's errors as chainrule's: ``DotMissing`` (what to install) without ``dot``,
+    ``RenderError`` with dot's own words (on one line) when it fails."""
     try:
-        return bytes(graph.pipe(format=format, quiet=True))
+        yield
     except graphviz.ExecutableNotFound:
         raise DotMissing(f"cannot draw {name}: {NO_DOT}. {INSTALL}") from None
     except graphviz.CalledProcessError as e:
@@ -44,6 +49,27 @@ def picture(graph: graphviz.Digraph, format: str, name: object = "the diagram") 
         detail = stderr.decode(errors="replace") if isinstance(stderr, bytes) else str(stderr)
         said = " ".join(detail.split()) or f"exit status {e.returncode}"
         raise RenderError(f"Graphviz failed to draw {name}: {said}") from None
+
+
+class Diagram(graphviz.Digraph):
+    """A ``graphviz.Digraph`` that a notebook shows as any other, but whose display, without
+    ``dot``, raises ``DotMissing`` saying what to install (graphviz's own error does not)."""
+
+    def _repr_mimebundle_(self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None,
+                          **kwargs: Any) -> dict[str, bytes | str]:
+        """The picture for Jupyter (SVG by default), drawn by ``dot``; see ``_dot_errors``."""
+        with _dot_errors("the diagram"):
+            return super()._repr_mimebundle_(include, exclude, **kwargs)
+
+
+def picture(graph: graphviz.Digraph, format: str, name: object = "the diagram") -> bytes:
+    """``graph`` drawn by ``dot`` in ``format``, read from its pipe: nothing is written.
+
+    ``DotMissing`` without ``dot``; ``RenderError`` with dot's own words (on one line) when it
+    fails. ``name`` is what the messages call the picture.
+    """
+    with _dot_errors(name):
+        return bytes(graph.pipe(format=format, quiet=True))
 
 
 def render(graph: graphviz.Digraph, path: str | os.PathLike[str], format: str = "svg") -> Path:

@@ -83,7 +83,8 @@ def _pictures(w: Walkthrough, highlight_name: str | None) -> tuple[dict[str, gra
     by_name = {p.label: p for p in w.params}  # the name was checked before any work
     highlight = by_name[highlight_name] if highlight_name else w.model.layers[0].neurons[0].w[0]
     pictures = {"network": draw_network(w.model, highlight=highlight, output=w.E, outputs=w.outputs,
-                                        input_names=w.spec.names_of_inputs)}
+                                        input_names=w.spec.names_of_inputs, loss=w.spec.loss,
+                                        targets=w.spec.target)}
     try:
         pictures["graph"] = draw(w.E, highlight=highlight, rankdir="TB", max_nodes=MAX_GRAPH)
     except GraphTooLarge as e:  # refused after counting, before drawing anything

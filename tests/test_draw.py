@@ -2,13 +2,15 @@
 
 The DOT source is parsed statement by statement (``graph.body``), so that each assertion is
 about one node or edge: its label, its colour. Value boxes are named ``v0, v1, …`` in the
-order ``draw`` meets them (each op node's inputs, then the node), an op is ``<value id>_op``
-and a constant operand ``<value id>_op_c<k>``; ``value_ids`` rebuilds that naming.
+order a forward pass computes them (a walk from the output, operands left to right, each op
+after its inputs; each op's inputs, then the op), an op is ``<value id>_op`` and its k-th
+constant operand ``<value id>_op_c<k>``; ``value_ids`` rebuilds that naming.
 """
 
 from __future__ import annotations
 
 import html
+import math
 import re
 import shutil
 
@@ -18,10 +20,12 @@ from doc_2331 import worked_2331
 
 import autograd
 from autograd import RenderError, Value, draw, render
-from autograd.draw import HIGHLIGHT, label_text, visible
-from autograd.graph import constants, inputs, local_grads, topological_order
+from autograd.draw import HIGHLIGHT, label_text, shown, visible
+from autograd.graph import constants, inputs, local_grads, operands, topological_order
+from autograd.names import Names
 from autograd.notation import number
 from autograd.paths import PathSet
+from autograd.render import Diagram, DotMissing
 
 HAS_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")
@@ -76,16 +80,35 @@ def dot_statements(graph: graphviz.Digraph) -> tuple[dict[str, dict], dict[tuple
     return nodes, edges
 
 
+def forward(output: Value) -> list[Value]:
+    """The ops in the order a forward pass computes them (see the module doc), by recursion."""
+    order: list[Value] = []
+    seen = {output}
+
+    def visit(v: Value) -> None:
+        for x in v.inputs:
+            if x not in seen and not x.is_leaf:
+                seen.add(x)
+                visit(x)
+        order.append(v)
+
+    visit(output)
+    return order
+
+
 def value_ids(output: Value) -> dict[Value, str]:
     """The id ``draw`` gives each Value (see the module doc)."""
     ids: dict[Value, str] = {}
-    order = topological_order(output)
-    for node in order:
-        for x in inputs(node):
+    for node in forward(output):
+        for x in node.inputs:
             ids.setdefault(x, f"v{len(ids)}")
-    for node in order or [output]:
         ids.setdefault(node, f"v{len(ids)}")
     return ids
+
+
+def minus(text: str) -> str:
+    """``text`` with its minus signs as ``number`` writes them."""
+    return text.replace("-", number(-1.0)[0])
 
 
 def rows(label: str) -> list[str]:
@@ -136,6 +159,7 @@ def test_each_labelled_value_shows_label_data_and_grad(doc, plain, label, data, 
     _, _, labelled, E = doc
     nodes, _ = plain
     v = labelled[label]
+    data = minus(data)
     assert (number(v.data), number(v.grad)) == (data, grad)
     attrs = nodes[value_ids(E)[v]]
     assert rows(attrs["label"]) == [label, f"data {data}", f"grad {grad}"]
@@ -160,8 +184,11 @@ def test_each_edge_carries_its_local_derivative(doc, plain):
         op_id = ids[node] + "_op"
         assert [a.get("label") for a in edges[(op_id, ids[node])]] == [None]  # op -> result
         expected: dict[str, list[str]] = {}
-        for x, d in zip(inputs(node), local_grads(node)):
-            expected.setdefault(ids[x], []).append(number(d))
+        ordered = node.op in ("sub", "pow")  # E's out_n9 − 0.01 and (…)²: "x: " and "y: " say which is which
+        places = [role for role, x in zip("xy" if ordered else [""] * 9, operands(node))
+                  if isinstance(x, Value)]
+        for x, d, role in zip(inputs(node), local_grads(node), places or [""] * len(inputs(node))):
+            expected.setdefault(ids[x], []).append(f"{role}: {number(d)}" if role else number(d))
         for tail, labels in expected.items():
             assert [a["label"] for a in edges[(tail, op_id)]] == labels
             n_edges += len(labels)
@@ -197,7 +224,8 @@ def test_op_nodes_one_per_non_leaf(doc, plain):
     ops = {k: a for k, a in nodes.items() if a.get("shape") == "ellipse"}
     assert len(ops) == len(order) == 4 + 2 * 7  # E's mul, sum, pow, sub; net/out of n3…n9
     ids = value_ids(E)
-    assert {ids[n] + "_op": n.op for n in order} == {k: a["label"] for k, a in ops.items()}
+    shown = {"sub": "sub (x − y)", "pow": "pow (x^y)"}  # the ops whose operands do not commute
+    assert {ids[n] + "_op": shown.get(n.op, n.op) for n in order} == {k: a["label"] for k, a in ops.items()}
     boxes = [k for k, a in nodes.items() if a.get("shape") == "box"]
     assert len(boxes) == len(ids) == len(order) + 25  # every leaf is a parameter
 
@@ -273,7 +301,7 @@ def test_highlight_marks_exactly_the_nodes_on_paths(doc, wrt, n_on_path):
         assert nodes[name]["penwidth"] == ("2" if v in on_path else "1")
         r = rows(nodes[name]["label"])
         if v in on_path:  # ∂E/∂v, the product of the local derivatives above it
-            assert r[-1] == f"∂E/∂{v.label or '·'} = {number(v.grad)}"
+            assert r[-1] == f"∂E/∂{Names(E).atom(v)} = {number(v.grad)}"
             assert paths.delta[v] == v.grad
         else:
             assert not r[-1].startswith("∂")
@@ -331,15 +359,24 @@ def test_a_leaf_alone_is_drawn():
     assert rows(nodes["v0"]["label"]) == ["x", "data 2.5", "grad 0"]
 
 
-def test_an_unlabelled_value_has_no_name_row():
+def test_an_unlabelled_value_shows_the_name_it_is_given_in_italics():
     a = Value(1.5)
     y = a * 2
     y.backward()
     nodes, edges = dot_statements(draw(y))
-    assert rows(nodes["v0"]["label"]) == ["data 1.5", "grad 2"]
-    assert rows(nodes["v1"]["label"]) == ["data 3", "grad 1"]
+    assert rows(nodes["v0"]["label"]) == ["v₁", "data 1.5", "grad 2"]
+    assert rows(nodes["v1"]["label"]) == ["v₁·2", "data 3", "grad 1"]
+    assert "<i>v₁·2</i>" in nodes["v1"]["label"]  # made up, not a label: in italics
     assert nodes["v1_op_c0"]["label"] == "2"
     assert edges[("v0", "v1_op")][0]["label"] == "2"
+    h = (Value(2.0, label="x") * 3).tanh()
+    h.backward()
+    ids = value_ids(h)
+    nodes = dot_statements(draw(h, highlight=h.inputs[0]))[0]
+    assert rows(nodes[ids[h]]["label"]) == ["tanh(x·3)", f"data {number(math.tanh(6))}", "grad 1",
+                                            "∂tanh(x·3)/∂tanh(x·3) = 1"]
+    inner = rows(nodes[ids[h.inputs[0]]]["label"])[-1]
+    assert inner == f"∂tanh(x·3)/∂(x·3) = {number(1 - math.tanh(6) ** 2)}"
 
 
 @pytest.mark.parametrize(
@@ -362,6 +399,103 @@ def test_bad_arguments(doc, kwargs, error, message):
 def test_output_must_be_a_value():
     with pytest.raises(TypeError, match="draw: output must be a Value, not list"):
         draw([Value(1.0)])
+
+
+# --- order, operand places, zeros (issue 11) ----------------------------------------------------
+
+
+def test_leaves_come_in_the_order_the_network_made_them(doc, plain):
+    """Each neuron's weights then its bias, neuron by neuron, layer by layer: the order the
+    forward pass reads them, which is the order the model made them."""
+    net, _, _, E = doc
+    ids = value_ids(E)
+    leaves = sorted((v for v in ids if v.is_leaf), key=lambda v: int(ids[v][1:]))
+    assert [v.label for v in leaves] == [p.label for p in net.parameters()]
+    assert [v.label for v in leaves][:7] == ["w1", "w4", "b1", "w2", "w5", "b2", "w3"]
+    assert "<b>w1</b>" in plain[0]["v0"]["label"]
+    assert dot_statements(draw(E))[0].keys() == plain[0].keys()
+
+
+def test_the_same_graph_gives_the_same_picture(doc):
+    """Built twice, its Values at other addresses: the same DOT source, statement by statement."""
+    first, second = worked_2331()[1], worked_2331()[1]
+    assert first is not second
+    assert draw(first, highlight=first.inputs[0]).source == draw(second, highlight=second.inputs[0]).source
+
+
+def test_operands_keep_their_order_in_the_source():
+    """Edges into an op in operand order (``ordering=in`` keeps it left to right), a plain
+    number's where it stands: 2 − a has the 2 first."""
+    a = Value(5.0, label="a")
+    y = 2 - a
+    g = draw(y)
+    assert g.graph_attr["ordering"] == "in"
+    into = [line.split(" -> ")[0].strip() for line in g.body if " -> v1_op " in line]
+    assert into == ["v1_op_c0", "v0"]
+
+
+@pytest.mark.parametrize(
+    ("make", "op_label", "places"),
+    [
+        (lambda a, b: a - b, "sub (x − y)", {"a": "x: 1", "b": "y: −1"}),
+        (lambda a, b: b - a, "sub (x − y)", {"b": "x: 1", "a": "y: −1"}),
+        (lambda a, b: a / b, "div (x/y)", {"a": "x: 0.5", "b": "y: −1.25"}),
+        (lambda a, b: a ** b, "pow (x^y)", {"a": "x: 10", "b": f"y: {number(25 * math.log(5))}"}),
+        (lambda a, b: a + b, "add", {"a": "1", "b": "1"}),
+        (lambda a, b: a * b, "mul", {"a": "2", "b": "5"}),
+    ],
+)
+def test_the_places_of_operands_that_do_not_commute_are_written(make, op_label, places):
+    a, b = Value(5.0, label="a"), Value(2.0, label="b")
+    y = make(a, b)
+    nodes, edges = dot_statements(draw(y))
+    ids = value_ids(y)
+    assert nodes[ids[y] + "_op"]["label"] == op_label
+    assert {x.label: edges[(ids[x], ids[y] + "_op")][0]["label"] for x in (a, b)} == {
+        k: minus(v) for k, v in places.items()}
+
+
+@pytest.mark.parametrize(
+    ("make", "places"),
+    [(lambda a: 2 - a, ("x", "y: −1")), (lambda a: a - 2, ("y", "x: 1")),
+     (lambda a: 2 / a, ("x", "y: −0.08")), (lambda a: a ** 2, ("y", "x: 10")),
+     (lambda a: a * 2, (None, "2"))],
+)
+def test_a_plain_number_operand_has_its_place_too(make, places):
+    a = Value(5.0, label="a")
+    y = make(a)
+    _, edges = dot_statements(draw(y))
+    constant, value = places
+    assert edges[("v1_op_c0", "v1_op")][0].get("label") == constant
+    assert edges[("v0", "v1_op")][0]["label"] == minus(value)
+
+
+def test_round_off_is_written_0_and_small_numbers_are_not():
+    x = Value(0.1, label="x")
+    y = x + 0.2 - 0.3  # 5.55e-17: 0.1 + 0.2 is not 0.3 in binary
+    assert y.data == pytest.approx(5.55e-17, rel=1e-2)
+    z = x * 0.1 + x * 0.2 - x * 0.3  # ∂z/∂x = 0.1 + 0.2 − 0.3: the same round-off in a gradient
+    z.backward()
+    assert x.grad == pytest.approx(5.55e-17, rel=1e-2)
+    tiny = Value(1e-10, label="t") * Value(-1e-10, label="u")  # a product: nothing cancels
+    cases = ((y, ["data 0", "grad 0"]), (z, ["data 0", "grad 1"]), (tiny, [f"data {number(-1e-20)}"]))
+    for out, expected in cases:
+        out.label = "out"
+        nodes, _ = dot_statements(draw(out))
+        assert rows(nodes[value_ids(out)[out]]["label"])[1:1 + len(expected)] == expected
+    nodes, _ = dot_statements(draw(z))
+    assert rows(nodes[value_ids(z)[x]]["label"]) == ["x", "data 0.1", "grad 0"]
+    assert rows(dot_statements(draw(Value(-0.0, label="n")))[0]["v0"]["label"]) == ["n", "data 0", "grad 0"]
+
+
+@pytest.mark.parametrize(
+    ("x", "scale", "digits", "text"),
+    [(5.55e-17, 0.3, 4, "0"), (-4e-5, 0.9, 4, "0"), (-6e-5, 0.9, 4, number(-6e-5)), (4e-5, 0.9, 6, "4e-05"),
+     (0.0015, 0.0015, 4, "0.0015"), (-0.0, 0.0, 4, "0"), (float("nan"), 1.0, 4, "nan"),
+     (3.0, float("inf"), 4, "3")],
+)
+def test_shown_is_0_below_the_last_digit_of_the_terms(x, scale, digits, text):
+    assert shown(x, scale, digits) == text
 
 
 # --- rendering --------------------------------------------------------------------------------
@@ -439,6 +573,48 @@ def test_render_reports_graphviz_errors(tmp_path):
     message = str(info.value)
     assert str(tmp_path / "e.svg") in message and "broken" in message and "\n" not in message
     assert list(tmp_path.iterdir()) == []
+
+
+# --- in a notebook (issue 11) --------------------------------------------------------------------
+
+
+def test_a_notebook_without_dot_is_told_what_to_install(tmp_path, monkeypatch):
+    """Jupyter shows a graph through ``_repr_mimebundle_``: without dot, chainrule's DotMissing
+    naming apt, brew and conda, not graphviz's ExecutableNotFound, which names nothing to install."""
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
+    g = draw(Value(1.0, label="x") * 2)
+    assert isinstance(g, Diagram) and isinstance(g, graphviz.Digraph)
+    with pytest.raises(DotMissing) as info:
+        g._repr_mimebundle_()
+    message = str(info.value)
+    assert isinstance(info.value, RenderError) and "cannot draw the diagram" in message
+    for advice in ["apt-get install graphviz", "brew install graphviz", "conda install graphviz"]:
+        assert advice in message
+    with pytest.raises(DotMissing):
+        g._repr_mimebundle_(include=["image/png"])
+    assert g._repr_mimebundle_(include=[]) == {}  # nothing asked for, nothing to draw
+    plain = graphviz.Digraph(body=g.body)
+    with pytest.raises(graphviz.ExecutableNotFound):  # what a plain Digraph raises
+        plain._repr_mimebundle_()
+
+
+@needs_dot
+def test_a_notebook_with_dot_shows_the_picture():
+    g = draw(Value(1.0, label="x") * 2)
+    bundle = g._repr_mimebundle_()
+    svg = bundle["image/svg+xml"]
+    assert list(bundle) == ["image/svg+xml"] and "<svg" in svg and ">x<" in svg
+    png = g._repr_mimebundle_(include=["image/png"])["image/png"]
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+@needs_dot
+def test_a_notebook_is_told_dots_own_words_when_it_fails():
+    g = draw(Value(1.0, label="x"))
+    g.body.append("\tbroken [label=<<b>unclosed>]\n")
+    with pytest.raises(RenderError, match=r"Graphviz failed to draw the diagram: .*broken") as info:
+        g._repr_mimebundle_()
+    assert not isinstance(info.value, DotMissing)
 
 
 # --- render never loses a file (issue 10) ------------------------------------------------------
