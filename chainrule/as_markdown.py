@@ -97,7 +97,7 @@ def _backprop(report: Report) -> list[str]:
         md += ["The same gradients by the chain rule along every path:", ""]
         for g in report.gradients:
             md += [math_md(g.explanation.markdown()), ""]
-    return [*md, "### The same in matrix form", "", math_md(matrix_markdown(report.matrices, digits)), ""]
+    return [*md, "### The same in matrix form", "", math_md(matrix_markdown(report.matrices, digits)).strip(), ""]
 
 
 def _claims(report: Report) -> list[str]:
