@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .graph import inputs, operands, topological_order
 from .notation import number
+from .symbolic import SUPERSCRIPTS
 from .op import BINARY, CONST_LEFT, NARY
 
 if TYPE_CHECKING:
@@ -67,13 +68,16 @@ class Names:
     def _derived(self, node: Value) -> str:
         op = node._op
         assert op is not None
-        parts = [self._operand(x) for x in operands(node)]
-        if op.name in INFIX and (op.kind in (BINARY, CONST_LEFT, NARY) or len(parts) == 2):
+        xs = operands(node)
+        parts = [self._operand(x, nested=len(xs) > 1) for x in xs]
+        if op.name == "pow" and isinstance(xs[1], float) and xs[1] in SUPERSCRIPTS:
+            text = parts[0] + SUPERSCRIPTS[xs[1]]  # x², as the documents write it
+        elif op.name in INFIX and (op.kind in (BINARY, CONST_LEFT, NARY) or len(parts) == 2):
             text = INFIX[op.name].join(parts)
         elif op.name == "neg":
             text = "−" + parts[0]
         elif op.kind != NARY:  # a call reads its arguments whole: tanh(a·b)
-            text = f"{op.name}({', '.join(self._operand(x, nested=False) for x in operands(node))})"
+            text = f"{op.name}({', '.join(self._operand(x, nested=False) for x in xs)})"
         else:
             text = ""
         return text if 0 < len(text) <= LONGEST else self._next(op.name)
