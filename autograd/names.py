@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from .graph import inputs, operands, topological_order
 from .notation import number
-from .symbolic import SUPERSCRIPTS
 from .op import BINARY, CONST_LEFT, NARY
+from .symbolic import SUPERSCRIPTS
 
 if TYPE_CHECKING:
     from .value import Value

@@ -135,14 +135,7 @@ def _binop(node: ast.BinOp) -> Expr:
     if isinstance(op, ast.Mult):
         return _product_of(_factors(node))
     if isinstance(op, ast.Add):
-        if is_constant(a, 0.0):
-            return b
-        if is_constant(b, 0.0):
-            return a
-        if isinstance(b, ast.UnaryOp) and isinstance(b.op, ast.USub):
-            return ast.BinOp(a, ast.Sub(), b.operand)
-        if isinstance(b, ast.Constant) and isinstance(b.value, float) and b.value < 0.0:
-            return ast.BinOp(a, ast.Sub(), const(-b.value))
+        return _sum_of(a, b)
     if isinstance(op, ast.Sub) and is_constant(b, 0.0):
         return a
     if isinstance(op, ast.Sub) and is_constant(a, 0.0):
@@ -150,6 +143,19 @@ def _binop(node: ast.BinOp) -> Expr:
     if isinstance(op, ast.Pow) and is_constant(b, ONE):
         return a
     return node
+
+
+def _sum_of(a: Expr, b: Expr) -> Expr:
+    """a + b without a term 0, and a − b for a + (−b)."""
+    if is_constant(a, 0.0):
+        return b
+    if is_constant(b, 0.0):
+        return a
+    if isinstance(b, ast.UnaryOp) and isinstance(b.op, ast.USub):
+        return ast.BinOp(a, ast.Sub(), b.operand)
+    if isinstance(b, ast.Constant) and isinstance(b.value, float) and b.value < 0.0:
+        return ast.BinOp(a, ast.Sub(), const(-b.value))
+    return ast.BinOp(a, ast.Add(), b)
 
 
 def _factors(e: Expr) -> list[Expr]:
