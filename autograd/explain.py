@@ -154,6 +154,11 @@ class Explanation:
         lhs = frac.format(latex_name(out), latex_name(wrt))
         if self.n_terms == 0:
             return rf"\begin{{aligned}}{lhs} &= 0\end{{aligned}}"
+        formulas = self.factor_formulas()
+        if len(self.terms) == 1 and len(self.terms[0].factors) == 1:  # one factor: its formula, if any
+            steps = formulas[0][1].latex(self.name, self.digits) if formulas else []
+            right = " = ".join([*steps, latex_number(self.total, self.digits)])
+            return rf"\begin{{aligned}}{lhs} &= {right}\end{{aligned}}"
 
         def symbolic(t: Term) -> str:
             return r" \cdot ".join(
@@ -163,7 +168,7 @@ class Explanation:
             return r" \cdot ".join(_latex_signed(f.value, self.digits) for f in t.factors)
 
         rows = [f"{lhs} &= " + r" \\ &\quad + ".join(symbolic(t) for t in self.terms)]
-        for i, (f, formula) in enumerate(self.factor_formulas()):
+        for i, (f, formula) in enumerate(formulas):
             steps = [frac.format(latex_name(self.name(f.top)), latex_name(self.name(f.bottom))),
                      *formula.latex(self.name, self.digits), latex_number(f.value, self.digits)]
             rows.append((r"&\text{where } " if i == 0 else r"&\phantom{\text{where }} ") + " = ".join(steps))

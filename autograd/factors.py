@@ -54,18 +54,20 @@ class FactorFormula:
 
     def text(self, names: Callable[[Value], str], digits: int = 4) -> list[str]:
         """The formula's steps as text: [σ′(net_n9),] out_n9·(1 − out_n9), 0.8035·(1 − 0.8035)."""
-        return self._steps(lambda v: names(v), False, digits)
+        return self._steps(names, lambda name: name, False, digits)
 
     def latex(self, names: Callable[[Value], str], digits: int = 4) -> list[str]:
         """The same steps as LaTeX."""
-        return self._steps(lambda v: latex_name(names(v)), True, digits)
+        return self._steps(names, latex_name, True, digits)
 
-    def _steps(self, name: Callable[[Value], str], latex: bool, digits: int) -> list[str]:
+    def _steps(self, names: Callable[[Value], str], write: Callable[[str], str], latex: bool,
+               digits: int) -> list[str]:
         steps = []
         if self.activation:
             op, x = self.activation
-            steps.append(Writer(lambda k: name(x), latex=latex)(derivative_of(op, symbol("x"))))
-        steps.append(Writer(lambda k: name(self.nodes[k]), latex=latex, digits=digits)(self.expr))
+            argument = write(_unwrapped(names(x)))  # tanh′(a − b): the call's parentheses are enough
+            steps.append(Writer(lambda k: argument, latex=latex)(derivative_of(op, symbol("x"))))
+        steps.append(Writer(lambda k: write(names(self.nodes[k])), latex=latex, digits=digits)(self.expr))
         if not isinstance(self.expr, ast.Name):  # a name alone: its number is the factor's
             numbers = substitute(self.expr, {k: const(v.data) for k, v in self.nodes.items()})
             steps.append(Writer(lambda k: k, latex=latex, digits=digits)(numbers))
@@ -89,28 +91,28 @@ class Formulas:
             return v.label or "·"
 
     def of(self, top: Value, bottom: Value, value: float) -> FactorFormula | None:
-        """∂top/∂bottom's formula, or None when it has too many routes or does not check."""
+        """∂top/∂bottom's formula, or None when it has too many routes, reads too long, or does
+        not evaluate to ``value``. The same two nodes may name two factors (∂E/∂P along the
+        routes between them, or δ of P along every path), so each use is checked."""
         key = (top, bottom)
         if key not in self._made:
-            self._made[key] = self._work_out(top, bottom, value)
+            self._made[key] = self._work_out(top, bottom)
         made = self._made[key]
-        # The same two nodes may name another factor: ∂E/∂P along one route, or δ of P (all of them).
-        if made is not None and not _agrees(
+        if made is None or not _agrees(
             evaluate(made.expr, {k: n.data for k, n in made.nodes.items()}), value
         ):
             return None
         return made
 
-    def _work_out(self, top: Value, bottom: Value, value: float) -> FactorFormula | None:
+    def _work_out(self, top: Value, bottom: Value) -> FactorFormula | None:
+        """The sum over the routes from top down to bottom of the product of the op table's partials."""
         routes = _routes(top, bottom)
         if not routes:
             return None
         expr = simplify(total([product([self._partial(node, i) for node, i in r]) for r in routes]))
-        nodes = self._ids_in(expr)
-        if size(expr) > LONGEST_FACTOR or not _agrees(
-            evaluate(expr, {k: v.data for k, v in nodes.items()}), value
-        ):
+        if size(expr) > LONGEST_FACTOR:
             return None
+        nodes = self._ids_in(expr)
         node, _ = routes[0][0]
         op = node._op
         one_activation = (
@@ -198,6 +200,14 @@ class Formulas:
     def _out(self, node: Value) -> Expr:
         """``out`` in a partial: the node's own name (a tanh's 1 − out², not its whole formula)."""
         return self._symbol(node)
+
+
+def _unwrapped(name: str) -> str:
+    """A name without the parentheses that make it one symbol: (a − b) → a − b."""
+    inner = name[1:-1]
+    if name.startswith("(") and name.endswith(")") and "(" not in inner and ")" not in inner:
+        return inner
+    return name
 
 
 def derivative_of(op: str, x: Expr) -> Expr:

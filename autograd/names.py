@@ -69,7 +69,7 @@ class Names:
         op = node._op
         assert op is not None
         xs = operands(node)
-        parts = [self._operand(x, nested=len(xs) > 1) for x in xs]
+        parts = [self._operand(x, nested=len(xs) > 1 or op.kind != NARY) for x in xs]  # Σ of one: the term
         if op.name == "pow" and isinstance(xs[1], float) and xs[1] in SUPERSCRIPTS:
             text = parts[0] + SUPERSCRIPTS[xs[1]]  # x², as the documents write it
         elif op.name in INFIX and (op.kind in (BINARY, CONST_LEFT, NARY) or len(parts) == 2):

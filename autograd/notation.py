@@ -85,7 +85,9 @@ def latex_name(label: str) -> str:
 
 
 _LATEX_SPECIALS = {"\\": r"\backslash{}", "^": r"\wedge{}", "~": r"\sim{}",
-                   **{c: "\\" + c for c in "_%&#${}"}}
+                   **{c: "\\" + c for c in "_%&#${}"},
+                   # the operators of a made-up name (names.Names: a·b, t − o, x²), as LaTeX writes them
+                   "−": "-", "·": r"\cdot{}", "²": "{}^{2}", "³": "{}^{3}"}
 
 
 def _escape(text: str) -> str:
