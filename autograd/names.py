@@ -72,6 +72,8 @@ class Names:
         parts = [self._operand(x, nested=len(xs) > 1 or op.kind != NARY) for x in xs]  # Σ of one: the term
         if op.name == "pow" and isinstance(xs[1], float) and xs[1] in SUPERSCRIPTS:
             text = parts[0] + SUPERSCRIPTS[xs[1]]  # x², as the documents write it
+        elif op.kind == NARY and len(parts) == 1:  # a sum of one term: not the term itself
+            text = f"Σ {parts[0]}"
         elif op.name in INFIX and (op.kind in (BINARY, CONST_LEFT, NARY) or len(parts) == 2):
             text = INFIX[op.name].join(parts)
         elif op.name == "neg":
