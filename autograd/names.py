@@ -68,21 +68,22 @@ class Names:
     def _derived(self, node: Value) -> str:
         op = node._op
         assert op is not None
-        xs = operands(node)
-        parts = [self._operand(x, nested=len(xs) > 1 or op.kind != NARY) for x in xs]  # Σ of one: the term
-        if op.name == "pow" and isinstance(xs[1], float) and xs[1] in SUPERSCRIPTS:
-            text = parts[0] + SUPERSCRIPTS[xs[1]]  # x², as the documents write it
-        elif op.kind == NARY and len(parts) == 1:  # a sum of one term: not the term itself
-            text = f"Σ {parts[0]}"
-        elif op.name in INFIX and (op.kind in (BINARY, CONST_LEFT, NARY) or len(parts) == 2):
-            text = INFIX[op.name].join(parts)
-        elif op.name == "neg":
-            text = "−" + parts[0]
-        elif op.kind != NARY:  # a call reads its arguments whole: tanh(a·b)
-            text = f"{op.name}({', '.join(self._operand(x, nested=False) for x in xs)})"
-        else:
-            text = ""
+        text = self._written(op.name, op.kind, operands(node))
         return text if 0 < len(text) <= LONGEST else self._next(op.name)
+
+    def _written(self, name: str, kind: int, xs: tuple[Value | float, ...]) -> str:
+        """An op and its operands as a name: a·b, x², −a, tanh(a·b), Σ t; "" when none reads well."""
+        if name == "pow" and isinstance(xs[1], float) and xs[1] in SUPERSCRIPTS:
+            return self._operand(xs[0]) + SUPERSCRIPTS[xs[1]]  # x², as the documents write it
+        if kind == NARY and len(xs) == 1:  # a sum of one term: not the term itself
+            return f"Σ {self._operand(xs[0], nested=False)}"
+        if name in INFIX and (kind in (BINARY, CONST_LEFT, NARY) or len(xs) == 2):
+            return INFIX[name].join(self._operand(x) for x in xs)
+        if name == "neg":
+            return "−" + self._operand(xs[0])
+        if kind != NARY:  # a call reads its arguments whole: tanh(a·b)
+            return f"{name}({', '.join(self._operand(x, nested=False) for x in xs)})"
+        return ""
 
     def _operand(self, x: Value | float, nested: bool = True) -> str:
         """An operand as it reads inside another name: compound names in parentheses."""
