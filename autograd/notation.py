@@ -56,6 +56,9 @@ def latex_number(x: float, digits: int = 4) -> str:
     return {"inf": r"\infty", "-inf": r"-\infty", "nan": r"\mathrm{NaN}"}.get(text, text)
 
 
+_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+_SUBSCRIPTS = re.compile("[₀-₉]+")
+_NUMBERED = re.compile("([A-Za-z]+)([₀-₉]+)")
 _BRACKETS = re.compile(r"([A-Za-z]+)((?:\[[^\]]*\])+)")
 _NAME_INDEX = re.compile(r"([A-Za-z]+)_?([A-Za-z]?\d+|[A-Za-z]\w*)?")
 
@@ -70,6 +73,9 @@ def latex_name(label: str) -> str:
         sub = "_{" + parts[-1] + "}"
         sup = "".join("^{[" + p + "]}" for p in parts[:-1])
         return _base(base) + sup + sub
+    m = _NUMBERED.fullmatch(label)
+    if m:  # a made-up name, names.Names': mul₁ → \mathrm{mul}_{1}
+        return _base(m[1]) + "_{" + m[2].translate(_DIGITS) + "}"
     m = _NAME_INDEX.fullmatch(label)
     if m:
         base, index = m.groups()
@@ -81,13 +87,14 @@ def latex_name(label: str) -> str:
         else:
             index_tex = index.replace("_", r"\_")
         return f"{_base(base)}_{{{index_tex}}}"
-    return r"\mathrm{" + _escape(label) + "}"
+    escaped = _SUBSCRIPTS.sub(lambda m: "_{" + m[0].translate(_DIGITS) + "}", _escape(label))
+    return r"\mathrm{" + escaped + "}"
 
 
 _LATEX_SPECIALS = {"\\": r"\backslash{}", "^": r"\wedge{}", "~": r"\sim{}",
                    **{c: "\\" + c for c in "_%&#${}"},
                    # the operators of a made-up name (names.Names: a·b, t − o, x²), as LaTeX writes them
-                   "−": "-", "·": r"\cdot{}", "²": "{}^{2}", "³": "{}^{3}"}
+                   "−": "-", "·": r"\cdot{}", "²": "{}^{2}", "³": "{}^{3}", "Σ": r"\Sigma{}"}
 
 
 def _escape(text: str) -> str:

@@ -17,6 +17,7 @@ import ast
 import copy
 import math
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from .ieee import FUNCTIONS
 from .notation import MINUS, latex_number, number
@@ -40,14 +41,24 @@ def symbol(name: str) -> Expr:
 
 
 def substitute(expr: Expr, env: Mapping[str, Expr]) -> Expr:
-    """``expr`` with each name in ``env`` replaced by (a copy of) its expression."""
+    """``expr`` with each name in ``env`` replaced by its expression.
 
-    class Put(ast.NodeTransformer):
-        def visit_Name(self, node: ast.Name) -> Expr:
-            return copy.deepcopy(env[node.id]) if node.id in env else node
-
-    out: Expr = Put().visit(copy.deepcopy(expr))
-    return out
+    Expressions are never changed in place here (``simplify`` works on its own copy), so the
+    result shares every subtree it does not change: substituting the numbers into each of a
+    network's thousands of derivations copies nothing but the path to each name."""
+    if isinstance(expr, ast.Name):
+        return env.get(expr.id, expr)
+    changed, fields = False, dict[str, Any]()
+    for field, value in ast.iter_fields(expr):
+        if isinstance(value, ast.expr):
+            new: object = substitute(value, env)
+        elif isinstance(value, list):
+            new = [substitute(v, env) if isinstance(v, ast.expr) else v for v in value]
+        else:
+            new = value
+        changed = changed or (new is not value and new != value)
+        fields[field] = new
+    return type(expr)(**fields) if changed else expr
 
 
 def product(factors: Sequence[Expr]) -> Expr:
