@@ -25,7 +25,7 @@ from autograd.draw import HIGHLIGHT
 from autograd.notation import number
 from autograd.paths import PathSet
 from autograd.render import Diagram, DotMissing
-from nn import MLP, losses, view
+from nn import MLP, layout, losses
 from nn.readout import readout
 from nn.view import draw_network
 
@@ -165,9 +165,9 @@ def test_layout_is_pinned_in_columns(doc, plain):
     assert all(len(x) == 1 for x in xs)  # one x per column
     xs = [x.pop() for x in xs]
     assert xs[0] == 0.0 and nodes["in0"]["pos"].startswith("0,")  # "0", not "0.0"
-    assert xs == sorted(xs) and min(b - a for a, b in itertools.pairwise(xs[:4])) > view.GAP + 1.0
+    assert xs == sorted(xs) and min(b - a for a, b in itertools.pairwise(xs[:4])) > layout.GAP + 1.0
     # first neuron on top; rows 1.8 inches apart and 0.1 more for each input past two (3 here)
-    assert (view.ROW, view.ROW_PER_INPUT) == (1.8, 0.1)
+    assert (layout.ROW, layout.ROW_PER_INPUT) == (1.8, 0.1)
     assert [_pos(nodes[n])[1] for n in columns[1]] == [1.9, 0.0, -1.9]
     assert [_pos(nodes[n])[1] for n in columns[0]] == [0.95, -0.95]
     assert _pos(nodes["E"])[1] == 0.0 == _pos(nodes["n2_0"])[1]
@@ -183,7 +183,7 @@ def label_boxes(graph):
             k, j, i = map(int, m.groups())
             tail = nodes[f"in{i}" if k == 0 else f"n{k - 1}_{i}"]
             lines = html.unescape(a["label"]).split("\n")
-            found[name] = (_pos(a), _pos(tail), _pos(nodes[f"n{k}_{j}"]), view._lines_size(lines, 9))
+            found[name] = (_pos(a), _pos(tail), _pos(nodes[f"n{k}_{j}"]), layout.lines_size(lines, 9))
     return found
 
 
@@ -204,14 +204,14 @@ def test_each_label_sits_on_its_connection_apart_from_the_others(shape):
         off = abs((x1 - x0) * (y - y0) - (y1 - y0) * (x - x0)) / math.hypot(x1 - x0, y1 - y0)
         assert off < 0.002  # on the line, to the thousandth of an inch positions are written in
     for (a, _, _, (wa, ha)), (b, _, _, (wb, hb)) in itertools.combinations(labels.values(), 2):
-        assert (abs(a[0] - b[0]) >= (wa + wb) / 2 + view.CLEAR - 0.002
-                or abs(a[1] - b[1]) >= (ha + hb) / 2 + view.CLEAR - 0.002)
+        assert (abs(a[0] - b[0]) >= (wa + wb) / 2 + layout.CLEAR - 0.002
+                or abs(a[1] - b[1]) >= (ha + hb) / 2 + layout.CLEAR - 0.002)
 
 
 def test_a_gap_of_more_than_SEARCHED_connections_gets_labels_at_a_fixed_place(doc, monkeypatch):
     """Past legible, no search: each label a third of the way along its connection's visible
     part from the head, which is between half and four fifths of the way from the tail's centre."""
-    monkeypatch.setattr(view, "SEARCHED", 8)  # the 2-3-3-1's first gaps have 6 and 9 connections
+    monkeypatch.setattr(layout, "SEARCHED", 8)  # the 2-3-3-1's first gaps have 6 and 9 connections
     labels = label_boxes(draw_network(doc[0], output=doc[2]))
     fixed = []
     for name, ((x, y), (x0, y0), (x1, y1), _) in labels.items():
