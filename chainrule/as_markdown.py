@@ -97,7 +97,8 @@ def _backprop(report: Report) -> list[str]:
         md += ["The same gradients by the chain rule along every path:", ""]
         for g in report.gradients:
             md += [math_md(g.explanation.markdown()), ""]
-    return [*md, "### The same in matrix form", "", math_md(matrix_markdown(report.matrices, digits)).strip(), ""]
+    matrices = math_md(matrix_markdown(report.matrices, digits)).strip()
+    return [*md, "### The same in matrix form", "", matrices, ""]
 
 
 def _claims(report: Report) -> list[str]:

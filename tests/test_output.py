@@ -342,7 +342,8 @@ def test_check_shows_control_characters(capsys, monkeypatch):
     monkeypatch.setattr(netfile, "load_claims", lambda path: dict(HOSTILE["claims"]))
     rc, out, err = run(capsys, "check", "--claims", "claims.toml")
     assert rc == 1 and err == "" and not RAW.search(out)
-    assert any(line.startswith("✗ out_h\\x07two: no such quantity in this network;") for line in out.splitlines())
+    unknown = "✗ out_h\\x07two: no such quantity in this network;"
+    assert any(line.startswith(unknown) for line in out.splitlines())
 
 
 def table_cells(line: str) -> int:
@@ -420,7 +421,8 @@ def test_json_of_a_diverging_step_is_strict(tmp_path, capsys):
     assert doc == strict((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     non_finite = doc["non_finite"]
     # E = (1·1 + 2·2)² = 25; a step of 1e308 sends every parameter to -inf, and E to inf, then nan
-    new_values = {f"/parameters/{k}/{field}": "-inf" for k in range(3) for field in ("new", "new_derivation/value")}
+    new_values = {f"/parameters/{k}/{field}": "-inf"
+                  for k in range(3) for field in ("new", "new_derivation/value")}
     assert non_finite == {**new_values, "/E_after": "inf", "/history/0": "nan", "/history/1": "nan"}
     assert doc["E"] == 25.0 and doc["E_after"] is None and doc["history"] == [None, None]
     assert [p["new"] for p in doc["parameters"]] == [None, None, None]
