@@ -14,9 +14,9 @@ import struct
 
 import pytest
 from doc_2331 import NAMES_2331, network_2331
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
-from random_graphs import build, programs
+from random_graphs import build, programs, run
 
 import autograd.paths
 from autograd import Explanation, UpdateTable, Value, dot, explain, shift, update_table, vsum
@@ -59,8 +59,11 @@ PARAMS_2331 = sorted(NAMES_2331.values(), key=lambda s: (s[0], int(s[1:])))
 def test_w16_reads_exactly_as_the_document(doc):
     _, p, _, E = doc
     e = explain(E, p["w16"])
-    assert e.text() == (
+    assert e.text() == (  # the target is a plain number here: the walkthrough names it (test_factors)
         "∂E/∂w16 = ∂E/∂out_n9 · ∂out_n9/∂net_n9 · ∂net_n9/∂w16\n"
+        "  where ∂E/∂out_n9 = out_n9 − 0.01 = 0.8035 − 0.01 = 0.7935\n"
+        "        ∂out_n9/∂net_n9 = σ′(net_n9) = out_n9·(1 − out_n9) = 0.8035·(1 − 0.8035) = 0.1579\n"
+        "        ∂net_n9/∂w16 = out_n6 = 0.0197\n"
         "        = 0.7935 · 0.1579 · 0.0197\n"
         "        = 0.002468"
     )
@@ -90,6 +93,11 @@ def test_w7_has_five_factors(doc):
     lines = e.text().split("\n")
     assert lines == [
         "∂E/∂w7 = ∂E/∂out_n9 · ∂out_n9/∂net_n9 · ∂net_n9/∂out_n6 · ∂out_n6/∂net_n6 · ∂net_n6/∂w7",
+        "  where ∂E/∂out_n9 = out_n9 − 0.01 = 0.8035 − 0.01 = 0.7935",
+        "        ∂out_n9/∂net_n9 = σ′(net_n9) = out_n9·(1 − out_n9) = 0.8035·(1 − 0.8035) = 0.1579",
+        "        ∂net_n9/∂out_n6 = w16 = 0.7",
+        "        ∂out_n6/∂net_n6 = relu′(net_n6) = 1 if net_n6 > 0 else 0 = 1 if 0.0197 > 0 else 0 = 1",
+        "        ∂net_n6/∂w7 = out_n3 = 0.343",
         "       = 0.7935 · 0.1579 · 0.7 · 1 · 0.343",
         "       = 0.03008",
     ]
@@ -107,14 +115,29 @@ def test_w1_is_the_sum_of_three_paths_through_n6_n7_n8(doc):
     via = [[f.bottom.label for f in t.factors][2] for t in e.terms]
     assert sorted(via) == ["out_n6", "out_n7", "out_n8"]
     lines = e.text().split("\n")
-    assert len(lines) == 3 + 3 + 2  # three symbolic, three numeric, the sum, the total
+    # three symbolic, twelve distinct factors' formulas, three numeric, the sum, the total
+    assert len(lines) == 3 + 12 + 3 + 2
     assert lines[0].startswith("∂E/∂w1 = ∂E/∂out_n9 · ")
     assert all(line.startswith("       + ∂E/∂out_n9") for line in lines[1:3])
-    assert lines[3] == "       = 0.7935 · 0.1579 · 0.7 · 1 · 0.7 · 1 · 0.23"
-    assert lines[4] == "       + 0.7935 · 0.1579 · 0.8 · 1 · 0.8 · 1 · 0.23"
-    assert lines[5] == "       + 0.7935 · 0.1579 · 0.9 · 1 · 0.9 · 1 · 0.23"
-    assert lines[6] == "       = 0.01412 + 0.01844 + 0.02334"
-    assert lines[7] == "       = 0.0559"
+    assert lines[3:15] == [
+        "  where ∂E/∂out_n9 = out_n9 − 0.01 = 0.8035 − 0.01 = 0.7935",
+        "        ∂out_n9/∂net_n9 = σ′(net_n9) = out_n9·(1 − out_n9) = 0.8035·(1 − 0.8035) = 0.1579",
+        "        ∂net_n9/∂out_n6 = w16 = 0.7",
+        "        ∂out_n6/∂net_n6 = relu′(net_n6) = 1 if net_n6 > 0 else 0 = 1 if 0.0197 > 0 else 0 = 1",
+        "        ∂net_n6/∂out_n3 = w7 = 0.7",
+        "        ∂out_n3/∂net_n3 = relu′(net_n3) = 1 if net_n3 > 0 else 0 = 1 if 0.343 > 0 else 0 = 1",
+        "        ∂net_n9/∂out_n7 = w17 = 0.8",
+        "        ∂out_n7/∂net_n7 = relu′(net_n7) = 1 if net_n7 > 0 else 0 = 1 if 1.124 > 0 else 0 = 1",
+        "        ∂net_n7/∂out_n3 = w8 = 0.8",
+        "        ∂net_n9/∂out_n8 = w18 = 0.9",
+        "        ∂out_n8/∂net_n8 = relu′(net_n8) = 1 if net_n8 > 0 else 0 = 1 if 1.328 > 0 else 0 = 1",
+        "        ∂net_n8/∂out_n3 = w9 = 0.9",
+    ]  # ∂net_n3/∂w1 = 0.23 is a plain number (x1 is no Value here): nothing to show beyond it
+    assert lines[15] == "       = 0.7935 · 0.1579 · 0.7 · 1 · 0.7 · 1 · 0.23"
+    assert lines[16] == "       + 0.7935 · 0.1579 · 0.8 · 1 · 0.8 · 1 · 0.23"
+    assert lines[17] == "       + 0.7935 · 0.1579 · 0.9 · 1 · 0.9 · 1 · 0.23"
+    assert lines[18] == "       = 0.01412 + 0.01844 + 0.02334"
+    assert lines[19] == "       = 0.0559"
     # each path: δ9 · w(n9 ← nk) · w(nk ← n3) · x1, with δ9 = ∂E/∂net_n9
     delta9 = nodes["net_n9"].grad
     expected = sorted(delta9 * a * b * 0.23 for a, b in [(0.7, 0.7), (0.8, 0.8), (0.9, 0.9)])
@@ -126,8 +149,10 @@ def test_w1_is_the_sum_of_three_paths_through_n6_n7_n8(doc):
 def test_b7(doc):
     _, p, _, E = doc
     e = explain(E, p["b7"])
-    assert e.text().split("\n") == [
+    assert e.text().split("\n") == [  # ∂net_n9/∂b7 = 1 is only a number: no formula for it
         "∂E/∂b7 = ∂E/∂out_n9 · ∂out_n9/∂net_n9 · ∂net_n9/∂b7",
+        "  where ∂E/∂out_n9 = out_n9 − 0.01 = 0.8035 − 0.01 = 0.7935",
+        "        ∂out_n9/∂net_n9 = σ′(net_n9) = out_n9·(1 − out_n9) = 0.8035·(1 − 0.8035) = 0.1579",
         "       = 0.7935 · 0.1579 · 1",
         "       = 0.1253",
     ]
@@ -283,7 +308,7 @@ def test_output_with_respect_to_itself_is_one(doc):
     e = explain(E, E)
     assert e.total == 1.0 == E.grad
     assert e.n_terms == 1
-    assert e.text().split("\n")[-1] == "      = 1"
+    assert e.text() == "∂E/∂E = 1"  # one factor, a plain number: one line
     assert "does not reach" not in e.text()
 
 
@@ -295,15 +320,14 @@ def test_output_with_respect_to_itself_in_delta_form(doc):
     assert e.text().split("\n")[-1].endswith("= 1")
 
 
-def test_unlabelled_output_and_wrt_get_generic_names():
+def test_unlabelled_output_and_wrt_get_derived_names():
     x = Value(2.0)
     y = x * x  # two edges from y to x: one factor ∂y/∂x = x + x
     y.backward()
     e = explain(y, x)
-    assert e.text().split("\n") == [
-        "∂output/∂wrt = ∂output/∂wrt",
-        "             = 4",
-    ]
+    assert (e.name(x), e.name(y)) == ("v₁", "(v₁·v₁)")  # a made-up compound name is one symbol
+    assert e.text() == "∂(v₁·v₁)/∂v₁ = v₁ + v₁ = 2 + 2 = 4"  # one factor: its formula is the line
+    assert e.where() == [e.text()]
     assert e.total == x.grad == 4.0
 
 
@@ -323,6 +347,86 @@ def test_unlabelled_intermediates_are_multiplied_into_one_factor():
     assert t.factors[0].value == pytest.approx(math.exp(h.data) * (1 + h.data), rel=1e-14)
     assert t.factors[1].value == pytest.approx(3.0 * (1 - h.data**2), rel=1e-14)
     assert e.total == x.grad
+
+
+# --- each factor's formula, and signed numbers -------------------------------------------------
+
+
+def test_where_lists_each_distinct_factor_with_its_formula_once(doc):
+    _, p, nodes, E = doc
+    e = explain(E, p["w16"])
+    pairs = e.factor_formulas()
+    assert [(f.top.label, f.bottom.label) for f, _ in pairs] == [("E", "out_n9"), ("out_n9", "net_n9"),
+                                                                ("net_n9", "w16")]
+    assert [f.value for f, _ in pairs] == [f.value for f in e.terms[0].factors]
+    steps = [formula.text(e.name) for _, formula in pairs]
+    assert steps == [["out_n9 − 0.01", "0.8035 − 0.01"],
+                     ["σ′(net_n9)", "out_n9·(1 − out_n9)", "0.8035·(1 − 0.8035)"],
+                     ["out_n6"]]  # a name alone: its number is the factor's
+    assert e.where() == [line.strip().removeprefix("where ") for line in e.text().split("\n")[1:4]]
+    assert pairs[2][0].value == nodes["out_n6"].data  # ∂net_n9/∂w16 is out_n6, exactly
+    # twelve distinct factors over w1's three paths of seven, each listed once
+    e1 = explain(E, p["w1"])
+    assert sum(len(t.factors) for t in e1.terms) == 21 and len(e1.where()) == 12
+
+
+def test_negative_factors_and_terms_are_in_parentheses():
+    """Mazur's network: ∂E/∂w1 has a positive and a negative path (the o2 output is below its target)."""
+    w = work(netfile.resolve("all_sigmoid_222"))
+    p = {q.label: q for q in w.params}
+    e = explain(w.E, p["w1"])
+    lines = e.text().split("\n")
+    assert lines[7] == "        ∂E/∂out_o2 = out_o2 − target_o2 = 0.7729 − 0.99 = −0.2171"
+    assert lines[-4:] == [
+        "       = 0.7414 · 0.1868 · 0.4 · 0.2413 · 0.05",
+        "       + (−0.2171) · 0.1755 · 0.5 · 0.2413 · 0.05",
+        "       = 0.0006684 + (−0.0002298)",
+        "       = 0.0004386",
+    ]
+    assert [number(t.value) for t in e.terms] == ["0.0006684", "−0.0002298"]
+    assert e.terms[1].factors[0].value == pytest.approx(w.nodes["out_o2"].data - 0.99, rel=1e-15)
+    assert e.total == p["w1"].grad == pytest.approx(0.000438567734, rel=1e-9)
+    tex = e.latex()
+    assert r"&\quad + (-0.2171) \cdot 0.1755" in tex and "&= 0.0006684 + (-0.0002298)" in tex
+    assert "\u2212" not in tex and _well_formed(tex, alignment=True) == []
+
+
+def test_notebooks_show_the_markdown_and_the_latex(doc):
+    _, p, _, E = doc
+    e = explain(E, p["w7"])
+    assert e._repr_markdown_() == e.markdown() == "$$\n" + e.latex() + "\n$$"
+    assert e._repr_latex_() == "$$" + e.latex() + "$$"
+    assert r"\mathrm{relu}'\left(\mathrm{net}_{n_{6}}\right)" in e._repr_latex_()
+
+
+def test_a_single_factor_is_one_line_with_its_formula():
+    x = Value(0.5, label="x")
+    y = x.tanh()
+    y.label = "y"
+    y.backward()
+    e = explain(y, x)
+    t = math.tanh(0.5)
+    assert e.text() == f"∂y/∂x = tanh′(x) = 1 − y² = 1 − {number(t)}² = {number(1 - t * t)}"
+    assert e.text() == "∂y/∂x = tanh′(x) = 1 − y² = 1 − 0.4621² = 0.7864"
+    assert e.total == x.grad == pytest.approx(1 - t * t, rel=1e-15)
+    z = Value(-3.0, label="z")
+    q = z * 2.0
+    q.label = "q"
+    q.backward()
+    e = explain(q, z)
+    assert (e.total, e.where()) == (2.0, [])  # a plain number: no formula to show
+
+
+def test_a_single_plain_number_factor_is_one_line():
+    z = Value(-3.0, label="z")
+    q = z * 2.0
+    q.label = "q"
+    n = -z
+    n.label = "n"
+    (q + n).backward()
+    assert explain(q, z).total == 2.0 and explain(n, z).total == -1.0
+    assert explain(n, z).text() == "∂n/∂z = −1"  # the minus sign U+2212
+    assert explain(q, z).text() == "∂q/∂z = 2"
 
 
 # --- LaTeX and Markdown -----------------------------------------------------------------------
@@ -378,8 +482,22 @@ def test_latex_numbers_of_w7(doc):
     _, p, _, E = doc
     tex = explain(E, p["w7"]).latex()
     rows = tex.split(" \\\\\n")
-    assert rows[1] == r"&= 0.7935 \cdot 0.1579 \cdot 0.7 \cdot 1 \cdot 0.343"
-    assert rows[2] == r"&= 0.03008\end{aligned}"
+    assert len(rows) == 1 + 5 + 2  # the chain, each factor's formula, the numbers, the total
+    where, then = r"&\text{where } ", r"&\phantom{\text{where }} "
+    out9, net9, out6 = (latex_name(n) for n in ("out_n9", "net_n9", "out_n6"))
+
+    def frac(top, bottom):
+        return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
+
+    assert rows[1] == where + " = ".join([frac("E", out9), f"{out9} - 0.01", "0.8035 - 0.01", "0.7935"])
+    assert rows[2] == then + " = ".join([frac(out9, net9), rf"\sigma'\left({net9}\right)",
+                                         rf"{out9} \cdot \left(1 - {out9}\right)",
+                                         r"0.8035 \cdot \left(1 - 0.8035\right)", "0.1579"])
+    assert rows[3] == then + " = ".join([frac(net9, out6), "w_{16}", "0.7"])
+    assert rows[5] == then + " = ".join([frac(latex_name("net_n6"), "w_{7}"), latex_name("out_n3"), "0.343"])
+    assert rows[6] == r"&= 0.7935 \cdot 0.1579 \cdot 0.7 \cdot 1 \cdot 0.343"
+    assert rows[7] == r"&= 0.03008\end{aligned}"
+    assert "\u2212" not in tex  # LaTeX writes its minus as -
     assert r"\frac{\partial \mathrm{out}_{n_{9}}}{\partial \mathrm{net}_{n_{9}}}" in rows[0]
     assert r"\frac{\partial \mathrm{net}_{n_{6}}}{\partial w_{7}}" in rows[0]
 
@@ -439,7 +557,10 @@ def test_latex_name_of_odd_labels_is_well_formed(label):
         (1.5e20, "1.5e+20", r"1.5 \times 10^{20}"),
         (123456.0, "1.235e+05", r"1.235 \times 10^{5}"),
         (math.inf, "inf", r"\infty"),
-        (-math.inf, "-inf", r"-\infty"),
+        (-math.inf, "−inf", r"-\infty"),  # text: the minus sign U+2212; LaTeX: -
+        (-0.0004386, "−0.0004386", "-0.0004386"),
+        (-1e-5, "−1e-05", r"-1 \times 10^{-5}"),  # the exponent's - stays ASCII
+        (-0.0, "0", "0"),  # never −0
         (math.nan, "nan", r"\mathrm{NaN}"),
     ],
 )
@@ -460,8 +581,14 @@ def test_digits(doc, digits, numbers, total):
     _, p, _, E = doc
     e = explain(E, p["w16"], digits=digits)
     lines = e.text().split("\n")
-    assert lines[1] == "        = " + numbers
-    assert lines[2] == "        = " + total
+    assert len(lines) == 6
+    out9, sigma, out6 = numbers.split(" · ")  # each factor's number ends its formula's line
+    o9 = number(0.8034818811389178, digits)  # out_n9 itself, to the same digits
+    assert lines[1] == f"  where ∂E/∂out_n9 = out_n9 − 0.01 = {o9} − 0.01 = {out9}"
+    assert lines[2].endswith(f" = {o9}·(1 − {o9}) = {sigma}")
+    assert lines[3] == f"        ∂net_n9/∂w16 = out_n6 = {out6}"
+    assert lines[4] == "        = " + numbers
+    assert lines[5] == "        = " + total
     assert e.total == p["w16"].grad  # digits change the text only
 
 
@@ -510,7 +637,7 @@ def test_update_table_shows_the_documents_updated_weights(doc):
         ["w16", "0.7", "0.00246821", "0.699975"],
         ["w17", "0.8", "0.140813", "0.798592"],
         ["w18", "0.9", "0.166397", "0.898336"],
-        ["b7", "-0.7", "0.12529", "-0.701253"],
+        ["b7", "−0.7", "0.12529", "−0.701253"],  # the minus sign U+2212
     ]
     assert str(table) == table.text()
 
@@ -526,7 +653,8 @@ def test_update_table_markdown_has_a_header_and_a_row_per_parameter(doc):
         cells = [c.strip() for c in line.strip("|").split("|")]
         assert cells[0] == f"${latex_name(name)}$"
         assert cells[1] == number(p[name].data, 6) and cells[2] == number(p[name].grad, 6)
-        assert float(cells[3]) == updated
+        assert float(cells[3].replace("−", "-")) == updated
+    assert lines[5] == "| $b_{7}$ | −0.7 | 0.12529 | −0.701253 |"
     assert lines[2] == "| $w_{16}$ | 0.7 | 0.00246821 | 0.699975 |"
 
 
@@ -748,7 +876,8 @@ def _bits(x):
 
 
 def assert_identical(batch, one):
-    """Two explanations alike in everything: form, counts, terms, every factor's nodes and bits."""
+    """Two explanations alike in everything: form, counts, terms, every factor's nodes and bits,
+    text and LaTeX (each factor's formula too)."""
     assert (batch.output, batch.wrt, batch.form, batch.n_terms, batch.digits) == (
         one.output, one.wrt, one.form, one.n_terms, one.digits)
     assert _bits(batch.total) == _bits(one.total)
@@ -788,7 +917,7 @@ def test_explain_all_on_the_document_network(doc):
     _, p, _, E = doc
     batch = assert_explain_all_is_explain(E, [p[name] for name in PARAMS_2331])
     by_name = dict(zip(PARAMS_2331, batch))
-    assert by_name["w16"].text().split("\n")[1] == "        = 0.7935 · 0.1579 · 0.0197"
+    assert by_name["w16"].text().split("\n")[4] == "        = 0.7935 · 0.1579 · 0.0197"
     assert (by_name["w1"].form, by_name["w1"].n_terms) == ("paths", 3)
     assert by_name["w1"].total == p["w1"].grad and by_name["w2"].total == 0.0 == p["w2"].grad
     assert explain_all(E, []) == []
@@ -891,3 +1020,41 @@ def test_property_explain_all_is_explain_on_every_op(program, options, labels):
     output = nodes[-1]
     output.backward()
     assert_explain_all_is_explain(output, nodes, **options)
+
+
+ABS_CHAIN = ([1.0, 1.0], [("__abs__", 1, 1, 1.0), ("__abs__", 2, 2, 1.0), ("__abs__", 3, 3, 1.0)])
+
+
+def _abs_chain():
+    """x1 → h0 = |x1| → |h0| → h2 = ||h0||, the output sum₁ = h0 + |h0| + h2 (random_graphs' program)."""
+    leaves = [Value(x, label=f"x{k}") for k, x in enumerate(ABS_CHAIN[0])]
+    nodes = run(ABS_CHAIN[1], leaves)
+    nodes[2].label, nodes[4].label = "h0", "h2"
+    nodes[-1].backward()
+    return leaves, nodes
+
+
+@example(program=ABS_CHAIN, options={"form": "delta"}, labels=5)
+@given(programs(), st.sampled_from(OPTIONS), st.integers(0, 2**16))
+def test_property_explain_all_shows_the_formulas_explain_shows(program, options, labels):
+    """∂sum₁/∂h0 of ABS_CHAIN names two factors: δ of h0 (3, in x1's delta form) and h0's own direct
+    factor 1 + sign(h0) = 2. Worked out once for the first, the second's formula was lost."""
+    leaves, nodes = build(program)
+    for k, v in enumerate(nodes[len(leaves):]):
+        if labels >> k & 1:
+            v.label = f"h{k}"
+    nodes[-1].backward()
+    assert_explain_all_is_explain(nodes[-1], nodes, **options)
+
+
+def test_explain_all_and_explain_agree_on_the_abs_chain():
+    leaves, nodes = _abs_chain()
+    out, h0 = nodes[-1], nodes[2]
+    assert (out.data, h0.grad, leaves[1].grad) == (3.0, 3.0, 3.0)
+    one = explain(out, h0, form="delta")
+    assert one.where() == ["∂h2/∂h0 = sign(abs(h0))·sign(h0) = sign(abs(1))·sign(1) = 1",
+                           "∂sum₁/∂h0 = 1 + sign(h0) = 1 + sign(1) = 2"]
+    assert [[f.value for f in t.factors] for t in one.terms] == [[1.0, 1.0], [2.0]]
+    batch = explain_all(out, [leaves[1], h0], form="delta")[1]  # after x1's, where ∂sum₁/∂h0 is 3
+    assert_identical(batch, one)
+    assert batch.where()[1] == "∂sum₁/∂h0 = 1 + sign(h0) = 1 + sign(1) = 2"

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 import chainrule
-from autograd.notation import number
+from autograd.notation import latex_number, number, visible
 from chainrule import netfile
 from chainrule.as_json import as_json
-from chainrule.as_markdown import markdown
+from chainrule.as_markdown import markdown, math_md
 from chainrule.as_text import text
 from chainrule.report import build_report
 from chainrule.walkthrough import work
@@ -23,9 +23,26 @@ SECTIONS = ["The network", "Forward pass", "Error", "Backpropagation", "Gradient
 
 
 @pytest.fixture(scope="module", params=netfile.examples())
-def rendered(request):
-    report = build_report(work(netfile.resolve(request.param)))
+def example(request):
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def rendered(example):
+    report = build_report(work(netfile.resolve(example)))
     return report, text(report), markdown(report), json.loads(json.dumps(as_json(report)))
+
+
+@pytest.fixture(scope="module")
+def with_paths(example):
+    """The report with each gradient's chain rule along every path too (``paths=True``)."""
+    report = build_report(work(netfile.resolve(example)), paths=True)
+    return report, text(report), markdown(report)
+
+
+def _md(d, digits=4):
+    """A derivation as report.md writes it: inline maths."""
+    return "$" + math_md(d.latex(visible, digits)) + "$"
 
 
 def test_every_section_in_every_form(rendered):
@@ -46,19 +63,71 @@ def test_every_parameter_with_value_gradient_update_and_derivation(rendered):
         assert f"{name} " in txt and f" {value} " in txt and f" {grad} " in txt and f" {new}" in txt
         assert f"| {value} | {grad} | {new} |" in md
         assert (p["name"], p["value"], p["grad"], p["new"]) == (g.name, g.value, g.grad, g.new)
-        assert str(g.explanation) in txt and g.explanation.markdown() in md
+        # ∂E/∂p = δ·input in every form; the chain rule along every path only with paths=True
+        assert "    " + g.line.text(visible) + "\n" in txt and f"- {_md(g.line)}\n" in md
+        assert g.line.value == g.grad and g.line.text(visible).endswith("= " + number(g.grad))
+        assert (p["delta_form"]["value"], p["new_derivation"]["value"]) == (g.grad, g.new)
+        assert g.new_line.value == g.new and g.new_line.quantity == f"new {g.name}"
+        assert str(g.explanation) not in txt and g.explanation.markdown() not in md
         assert p["derivation"]["total"] == g.explanation.total == g.grad
-        factors = [[f["value"] for f in term] for term in p["derivation"]["terms"]]
+        factors = [[f["value"] for f in term["factors"]] for term in p["derivation"]["terms"]]
         assert factors == [[f.value for f in term.factors] for term in g.explanation.terms]
+        e = g.explanation
+        assert [term["product"] for term in p["derivation"]["terms"]] == [t.value for t in e.terms]
+        formulas = {(e.name(f.top), e.name(f.bottom)): formula.text(e.name, 17)
+                    for f, formula in e.factor_formulas()}
+        for term in p["derivation"]["terms"]:  # each factor with its formula's steps, all digits
+            assert all(f["formula"] == formulas.get((f["of"], f["by"]), []) for f in term["factors"])
+
+
+def test_paths_adds_every_gradient_along_every_path(rendered, with_paths):
+    report, txt, _md_text, _ = rendered
+    paths, txt_paths, md_paths = with_paths
+    assert (report.paths, paths.paths) == (False, True)
+    assert "The same gradients by the chain rule along every path:" in md_paths
+    assert "The same gradients by the chain rule along every path:" in txt_paths
+    assert "The same gradients by the chain rule along every path:" not in txt
+    for g, h in zip(report.gradients, paths.gradients, strict=True):
+        assert (h.grad, h.explanation.total) == (g.grad, g.grad)
+        assert h.explanation.where()  # every example's gradients have formulas to show
+        assert str(h.explanation) + "\n" in txt_paths + "\n"  # with its where block
+        assert str(h.explanation).endswith("= " + number(g.grad))
+        assert math_md(h.explanation.markdown()) in md_paths
+        assert "    " + h.line.text(visible) in txt_paths  # the δ·input lines stay
+    assert txt_paths.startswith(txt.split("\n5. ")[0])  # the same up to the paths
+    assert len(txt_paths.split("\n")) > len(txt.split("\n"))
 
 
 def test_every_neuron_forward_and_delta(rendered):
     report, txt, md, doc = rendered
+    deltas = {d.quantity: d for d in report.deltas}
     for n, f in zip(report.forward, doc["forward"], strict=True):
         assert (f["neuron"], f["net"], f["out"], f["delta"]) == (n.neuron, n.net, n.out, n.delta)
         assert [(p["w"], p["x"]) for p in f["products"]] == [(w.value, x.value) for w, x in n.products]
-        for form in (txt, md):
-            assert f"= {number(n.net)}" in form and number(n.out) in form and number(n.delta) in form
+        assert f["net_derivation"]["value"] == n.net_line.value == n.net
+        assert n.out_line is not None and f["out_derivation"]["value"] == n.out_line.value == n.out
+        assert deltas[f"δ_{n.neuron}"].value == n.delta
+        for form, num in ((txt, number), (md, latex_number)):  # text: the minus −; LaTeX: -
+            assert f"= {num(n.net)}" in form and f"= {num(n.out)}" in form and f"= {num(n.delta)}" in form
+        assert n.net_line.text(visible) + "\n" in txt and "    " + n.out_line.text(visible) + "\n" in txt
+        assert "    " + deltas[f"δ_{n.neuron}"].text(visible) + "\n" in txt
+        assert _md(n.net_line) in md and _md(deltas[f"δ_{n.neuron}"]) in md
+
+
+@pytest.mark.parametrize("name", netfile.examples())
+def test_digits_reach_every_derivation(name):
+    report = build_report(work(netfile.resolve(name)), digits=9)
+    txt, md = text(report), markdown(report)
+    assert report.digits == 9
+    for n in report.forward:
+        assert f"= {number(n.net, 9)}\n" in txt and f"= {number(n.out, 9)}\n" in txt
+        assert f"= {latex_number(n.net, 9)}$" in md and f"= {latex_number(n.out, 9)}$" in md
+    for d in report.deltas:
+        assert "    " + d.text(visible, 9) + "\n" in txt and _md(d, 9) in md
+        assert d.text(visible, 9).endswith("= " + number(d.value, 9))
+    for g in report.gradients:
+        assert f"    {g.line.text(visible, 9)}\n" in txt
+    assert report.loss_line.text(visible, 9) in txt and f"E = {number(report.E, 9)} → " in txt
 
 
 def test_error_after_and_history(rendered):
@@ -87,5 +156,15 @@ def test_renderers_read_the_report_only(renderer):
     others do not."""
     tree = ast.parse((APP / renderer).read_text(encoding="utf-8"))
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    allowed = {"__future__", "typing", "autograd", "autograd.notation", "report", "claims", "as_text"}
+    allowed = {"__future__", "typing", "autograd", "autograd.notation", "report", "claims", "as_text",
+               "derivations", "matrix_form"}
     assert imported <= allowed
+
+    def names(module):
+        return {a.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                and node.module == module for a in node.names}
+
+    # of derivations only the type of the report's lines, never the Deriver that works them out;
+    # of matrix_form only its writers of the report's matrices, never matrix_form(walkthrough)
+    assert names("derivations") <= {"Derivation"}
+    assert names("matrix_form") <= {"text", "markdown", "latex", "as_dict", "block", "bmatrix", "beside"}
