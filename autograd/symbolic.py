@@ -269,7 +269,9 @@ class Writer:
         self.name, self.latex, self.digits = name, latex, digits
 
     def __call__(self, e: Expr) -> str:
-        return self._write(e, 0)
+        # An if/else in parentheses, so that its = reads apart from the chain of = it stands in:
+        # relu′(net) = (1 if net > 0 else 0) = (1 if 0.343 > 0 else 0) = 1.
+        return self._write(e, CHOICE + 1 if isinstance(e, ast.IfExp) else 0)
 
     def _write(self, e: Expr, need: int) -> str:
         text, binds = self._form(e)

@@ -551,7 +551,7 @@ def test_check_wrong_claims_of_every_kind_get_their_derivation(tmp_path, capsys)
     assert rc == 1
     lines = out.splitlines()
     assert lines[:2] == ["✗ new w16 = 0.6998: wrong; it is 0.69997532",
-                         "  new w16 = w16 − 0.01·∂E/∂w16 = 0.7 − 0.01·0.002468 = 0.7"]
+                         "  new w16 = w16 − 0.01·∂E/∂w16 = 0.7 − 0.01·0.00246821 = 0.699975"]
     assert lines[2:4] == ["✗ out_n3 = 0.35: wrong; it is 0.343",
                           "  out_n3 = relu(net_n3) = relu(0.343) = 0.343"]
     assert lines[4:6] == ["✗ δ3 = 0.25: wrong; it is 0.2430622",
@@ -744,7 +744,7 @@ def test_check_claims_needs_a_file(capsys):
         (["check", "--clams", "c.toml"],
          "chainrule check: unrecognized argument '--clams'; did you mean --claims?"),
         (["check", "-x"],
-         "chainrule check: unrecognized argument '-x'; its options are -h, --help, --claims"),
+         "chainrule check: unrecognized argument '-x'; its options are -h, --help, --claims, --digits"),
         (["doc_2331", "doc_2331"],
          "chainrule walkthrough: unrecognized argument 'doc_2331': it takes one network file"),
         (["--steps=-1"], "chainrule: --steps must be from 0 to 10000, not -1"),

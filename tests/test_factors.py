@@ -110,7 +110,7 @@ def test_formulas_of_the_2331_factors(doc):
     assert loss.text(F.name) == ["out_n9 − target", "0.8035 − 0.01"] and loss.activation is None
     assert value_of(loss) == n["out_n9"].data - 0.01
     relu = F.of(n["out_n6"], n["net_n6"], 1.0)
-    assert relu.text(F.name) == ["relu′(net_n6)", "1 if net_n6 > 0 else 0", "1 if 0.0197 > 0 else 0"]
+    assert relu.text(F.name) == ["relu′(net_n6)", "(1 if net_n6 > 0 else 0)", "(1 if 0.0197 > 0 else 0)"]
     assert value_of(relu) == 1.0
     assert F.of(n["net_n9"], p["b7"], 1.0).trivial  # ∂net/∂b = 1: only a number
     assert F.of(n["net_n9"], p["w16"], n["out_n6"].data).text(F.name) == ["out_n6"]
