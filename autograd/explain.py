@@ -113,7 +113,7 @@ class Explanation:
     def where(self) -> list[str]:
         """Each factor's formula and substitution as text: "∂E/∂out = out − target = … = 0.7935"."""
         return [f"∂{self.name(f.top)}/∂{self.name(f.bottom)} = "
-                + " = ".join([*formula.text(self.name, self.digits), number(f.value, self.digits)])
+                + " = ".join([*formula.text(self.name, self.digits, f.value), number(f.value, self.digits)])
                 for f, formula in self.factor_formulas()]
 
     def text(self) -> str:
@@ -156,7 +156,7 @@ class Explanation:
             return rf"\begin{{aligned}}{lhs} &= 0\end{{aligned}}"
         formulas = self.factor_formulas()
         if len(self.terms) == 1 and len(self.terms[0].factors) == 1:  # one factor: its formula, if any
-            steps = formulas[0][1].latex(self.name, self.digits) if formulas else []
+            steps = formulas[0][1].latex(self.name, self.digits, self.total) if formulas else []
             right = " = ".join([*steps, latex_number(self.total, self.digits)])
             return rf"\begin{{aligned}}{lhs} &= {right}\end{{aligned}}"
 
@@ -170,7 +170,7 @@ class Explanation:
         rows = [f"{lhs} &= " + r" \\ &\quad + ".join(symbolic(t) for t in self.terms)]
         for i, (f, formula) in enumerate(formulas):
             steps = [frac.format(latex_name(self.name(f.top)), latex_name(self.name(f.bottom))),
-                     *formula.latex(self.name, self.digits), latex_number(f.value, self.digits)]
+                     *formula.latex(self.name, self.digits, f.value), latex_number(f.value, self.digits)]
             rows.append((r"&\text{where } " if i == 0 else r"&\phantom{\text{where }} ") + " = ".join(steps))
         rows.append("&= " + r" \\ &\quad + ".join(numeric(t) for t in self.terms))
         if self.omitted:

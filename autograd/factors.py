@@ -26,7 +26,20 @@ from .names import Names
 from .notation import latex_name
 from .op import BINARY, CONST_LEFT, NARY
 from .ops import SUM
-from .symbolic import Expr, Writer, const, evaluate, parse, product, simplify, size, substitute, symbol, total
+from .symbolic import (
+    Expr,
+    Writer,
+    const,
+    evaluate,
+    parse,
+    product,
+    reproducing,
+    simplify,
+    size,
+    substitute,
+    symbol,
+    total,
+)
 
 if TYPE_CHECKING:
     from .value import Value
@@ -52,16 +65,17 @@ class FactorFormula:
         """Only a number (∂net/∂b = 1): nothing to show beyond it."""
         return not self.nodes
 
-    def text(self, names: Callable[[Value], str], digits: int = 4) -> list[str]:
-        """The formula's steps as text: [σ′(net_n9),] out_n9·(1 − out_n9), 0.8035·(1 − 0.8035)."""
-        return self._steps(names, lambda name: name, False, digits)
+    def text(self, names: Callable[[Value], str], digits: int = 4, value: float | None = None) -> list[str]:
+        """The formula's steps as text: [σ′(net_n9),] out_n9·(1 − out_n9), 0.8035·(1 − 0.8035);
+        given the factor's ``value``, the numbers have the digits it takes to give it."""
+        return self._steps(names, lambda name: name, False, digits, value)
 
-    def latex(self, names: Callable[[Value], str], digits: int = 4) -> list[str]:
+    def latex(self, names: Callable[[Value], str], digits: int = 4, value: float | None = None) -> list[str]:
         """The same steps as LaTeX."""
-        return self._steps(names, latex_name, True, digits)
+        return self._steps(names, latex_name, True, digits, value)
 
     def _steps(self, names: Callable[[Value], str], write: Callable[[str], str], latex: bool,
-               digits: int) -> list[str]:
+               digits: int, value: float | None) -> list[str]:
         steps = []
         if self.activation:
             op, x = self.activation
@@ -69,8 +83,10 @@ class FactorFormula:
             steps.append(Writer(lambda k: argument, latex=latex)(derivative_of(op, symbol("x"))))
         steps.append(Writer(lambda k: write(names(self.nodes[k])), latex=latex, digits=digits)(self.expr))
         if not isinstance(self.expr, ast.Name):  # a name alone: its number is the factor's
-            numbers = substitute(self.expr, {k: const(v.data) for k, v in self.nodes.items()})
-            steps.append(Writer(lambda k: k, latex=latex, digits=digits)(numbers))
+            values = {k: v.data for k, v in self.nodes.items()}
+            numbers, d = (reproducing(self.expr, values, value, digits) if value is not None
+                          else (substitute(self.expr, {k: const(x) for k, x in values.items()}), digits))
+            steps.append(Writer(lambda k: k, latex=latex, digits=d)(numbers))
         return steps
 
 

@@ -62,17 +62,22 @@ def substitute(expr: Expr, env: Mapping[str, Expr]) -> Expr:
 
 
 def product(factors: Sequence[Expr]) -> Expr:
-    out = factors[0] if factors else const(ONE)
-    for f in factors[1:]:
-        out = ast.BinOp(out, ast.Mult(), f)
-    return out
+    """f₀·f₁·…, as a balanced tree: a neuron of 784 inputs nests 10 deep, not 784."""
+    return _balanced(list(factors), ast.Mult(), ONE)
 
 
 def total(terms: Sequence[Expr]) -> Expr:
-    out = terms[0] if terms else const(0.0)
-    for t in terms[1:]:
-        out = ast.BinOp(out, ast.Add(), t)
-    return out
+    """t₀ + t₁ + …, as a balanced tree (see ``product``); written flat all the same."""
+    return _balanced(list(terms), ast.Add(), 0.0)
+
+
+def _balanced(items: list[Expr], op: ast.operator, empty: float) -> Expr:
+    if not items:
+        return const(empty)
+    while len(items) > 1:
+        pairs = [ast.BinOp(items[i], op, items[i + 1]) for i in range(0, len(items) - 1, 2)]
+        items = pairs + ([items[-1]] if len(items) % 2 else [])
+    return items[0]
 
 
 def evaluate(expr: Expr, values: Mapping[str, float]) -> float:
@@ -80,8 +85,33 @@ def evaluate(expr: Expr, values: Mapping[str, float]) -> float:
     code = compile(ast.fix_missing_locations(ast.Expression(expr)), "<formula>", "eval")
     try:
         return float(eval(code, {"__builtins__": {}, **FUNCTIONS}, dict(values)))
-    except (ArithmeticError, ValueError):
+    except (ArithmeticError, ValueError, NameError, TypeError):  # d_relu(x) and the like: shown only
         return math.nan
+
+
+def reproducing(expr: Expr, values: Mapping[str, float], result: float, digits: int) -> tuple[Expr, int]:
+    """``expr`` with the numbers put in, and the digits to write them with: as many as it takes
+    for the arithmetic written to give ``result`` to within a unit of its last digit shown.
+    σ′ at a saturated sigmoid would read (1 − 1)·1 = 1.389e-11, so it is written with the
+    digits of 1 − 0.99999999998611: a learner redoing a step gets the number shown. (When the
+    arithmetic cannot be redone, nan or a formula's own function, ``digits`` it is.)"""
+    numbers = substitute(expr, {k: const(v) for k, v in values.items()})
+    for d in range(digits, 18):
+        rounded = substitute(expr, {k: const(float(f"{v:.{d}g}")) for k, v in values.items()})
+        got = evaluate(rounded, {})
+        if got != got or _within_last_digit(got, result, digits):
+            return numbers, d
+    return numbers, 17
+
+
+def _within_last_digit(got: float, result: float, digits: int) -> bool:
+    """Does ``got`` agree with ``result`` as far as numbers rounded to ``digits`` can (a relative
+    ½·10^(1 − digits): 1 − 0.883² read as 0.2203 for 0.2204 is rounding, 0 for 1.4e-11 is not)?"""
+    if not (math.isfinite(got) and math.isfinite(result)):
+        return got == result
+    if result == 0.0:
+        return got == 0.0
+    return abs(got - result) <= 0.5 * 10.0 ** (1 - digits) * abs(result)
 
 
 def is_constant(e: Expr, value: float | None = None) -> bool:
@@ -261,6 +291,27 @@ _COMPARE = {ast.Gt: ">", ast.Lt: "<", ast.GtE: "≥", ast.LtE: "≤", ast.Eq: "=
 _LATEX_COMPARE = {"≥": r"\ge", "≤": r"\le", "≠": r"\ne"}
 
 
+def _run(e: Expr, op: type[ast.operator]) -> list[Expr]:
+    """The operands of a run of one associative operator, left to right, without recursion."""
+    out, stack = [], [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, ast.BinOp) and isinstance(x.op, op):
+            stack += [x.right, x.left]
+        else:
+            out.append(x)
+    return out
+
+
+def _leads_with_minus(e: Expr) -> bool:
+    """Is the first thing written for ``e`` a minus sign (−2, −x, −2 + y)?"""
+    while isinstance(e, ast.BinOp) and not isinstance(e.op, ast.Pow):
+        e = e.left
+    if isinstance(e, ast.Constant) and isinstance(e.value, float):
+        return e.value < 0.0 or str(e.value).startswith("-")
+    return isinstance(e, ast.UnaryOp) and isinstance(e.op, ast.USub)
+
+
 class Writer:
     """Writes expressions as text (``0.8035·(1 − 0.8035)``) or LaTeX, naming each placeholder
     by ``name`` (a label, or a number to show the substitution)."""
@@ -312,26 +363,35 @@ class Writer:
 
     def _number(self, x: float) -> tuple[str, int]:
         text = latex_number(x, self.digits) if self.latex else number(x, self.digits)
-        # a negative number reads as a term of its own: "0.7·(−0.4)", "0.5 + (−0.4)"
-        return text, PLUS if text.startswith(("-", MINUS)) else ATOM
+        # a negative number reads as a term of its own: "0.7·(−0.4)", "0.5 + (−0.4)"; one in
+        # scientific notation is a product: (1e-05)², (1 \times 10^{-5})^{2}
+        if text.startswith(("-", MINUS)):
+            return text, PLUS
+        return text, TIMES if "e" in text.replace("inf", "") or r"\times" in text else ATOM
 
     def _binop(self, a: Expr, op: ast.operator, b: Expr) -> tuple[str, int]:
         if isinstance(op, ast.Pow):
-            base = self._write(a, ATOM)
-            power = b.value if isinstance(b, ast.Constant) and isinstance(b.value, float) else None
-            if power in SUPERSCRIPTS and not self.latex:  # x², as the documents write it
-                return base + SUPERSCRIPTS[power], POWER
-            return (
-                f"{base}^{{{self._write(b, 0)}}}" if self.latex else f"{base}^{self._write(b, ATOM)}"
-            ), POWER
+            return self._power(a, b)
         if isinstance(op, ast.Div) and self.latex:
             return rf"\frac{{{self._write(a, 0)}}}{{{self._write(b, 0)}}}", ATOM
-        if isinstance(op, (ast.Mult, ast.Div)):
-            sign = {ast.Mult: r" \cdot " if self.latex else "·", ast.Div: "/"}[type(op)]
-            right = TIMES + 1 if isinstance(op, ast.Div) else TIMES  # a·(b·c) reads a·b·c
-            return f"{self._write(a, TIMES)}{sign}{self._write(b, right)}", TIMES
-        sign = "+" if isinstance(op, ast.Add) else ("-" if self.latex else MINUS)
-        return f"{self._write(a, PLUS)} {sign} {self._write(b, PLUS + 1)}", PLUS
+        if isinstance(op, ast.Mult):  # a·(b·c) reads a·b·c: one run of factors, however nested
+            sign = r" \cdot " if self.latex else "·"
+            return sign.join(self._write(f, TIMES) for f in _run(ast.BinOp(a, op, b), ast.Mult)), TIMES
+        if isinstance(op, ast.Div):
+            return f"{self._write(a, TIMES)}/{self._write(b, TIMES + 1)}", TIMES
+        if isinstance(op, ast.Add):  # a + (b + c) reads a + b + c; a negative term in parentheses
+            first, *rest = _run(ast.BinOp(a, op, b), ast.Add)
+            terms = [self._write(first, PLUS)]
+            terms += [self._write(t, PLUS + 1 if _leads_with_minus(t) else PLUS) for t in rest]
+            return " + ".join(terms), PLUS
+        return f"{self._write(a, PLUS)} {'-' if self.latex else MINUS} {self._write(b, PLUS + 1)}", PLUS
+
+    def _power(self, a: Expr, b: Expr) -> tuple[str, int]:
+        base = self._write(a, ATOM)
+        power = b.value if isinstance(b, ast.Constant) and isinstance(b.value, float) else None
+        if power in SUPERSCRIPTS and not self.latex:  # x², as the documents write it
+            return base + SUPERSCRIPTS[power], POWER
+        return (f"{base}^{{{self._write(b, 0)}}}" if self.latex else f"{base}^{self._write(b, ATOM)}"), POWER
 
     def _call(self, name: str, args: list[Expr]) -> tuple[str, int]:
         if name in _INFIX and len(args) == 2:

@@ -25,7 +25,7 @@ from .report import Report
 def _derivation(e: Explanation) -> dict[str, Any]:
     """An explanation's terms: each a product of factors ∂top/∂bottom with their values, each
     path's product, and each factor's formula with its numbers (as the text shows them)."""
-    formulas = {(f.top, f.bottom): formula.text(e.name, 17) for f, formula in e.factor_formulas()}
+    formulas = {(f.top, f.bottom): formula.text(e.name, 17, f.value) for f, formula in e.factor_formulas()}
     return {"form": e.form, "n_terms": e.n_terms, "total": e.total,
             "terms": [{"product": t.value,
                        "factors": [{"of": e.name(f.top), "by": e.name(f.bottom), "value": f.value,

@@ -23,7 +23,7 @@ from autograd import Value
 from autograd.factors import FactorFormula, Formulas, derivative_of
 from autograd.graph import local_grads
 from autograd.notation import latex_name, latex_number, number
-from autograd.symbolic import Expr, Writer, const, product, substitute, symbol, total
+from autograd.symbolic import Expr, Writer, const, product, reproducing, substitute, symbol, total
 
 from .walkthrough import NeuronStep, Walkthrough
 
@@ -58,18 +58,28 @@ class Derivation:
     def _write(self, symbol_of: Callable[[str], str], latex: bool, digits: int) -> str:
         write = Writer(symbol_of, latex=latex, digits=digits)
         parts = [write(self.lhs), *map(write, self.steps)]
-        numbers = self.numbers()
-        if numbers is not None:
-            parts.append(Writer(str, latex=latex, digits=digits)(numbers))
+        last = self._last()
+        if last is not None:  # the numbers, to the digits that give the value shown
+            values = {k: v for k, (_, _, v) in self.symbols.items()}
+            numbers, d = reproducing(last, values, self.value, digits)
+            parts.append(Writer(str, latex=latex, digits=d)(numbers))
         if self.factors:
-            parts.append(Writer(str, latex=latex, digits=digits)(product([const(f) for f in self.factors])))
+            keys = [f"_f{i}" for i in range(len(self.factors))]
+            factors, d = reproducing(product([symbol(k) for k in keys]), dict(zip(keys, self.factors)),
+                                     self.value, digits)
+            parts.append(Writer(str, latex=latex, digits=d)(factors))
         parts.append(latex_number(self.value, digits) if latex else number(self.value, digits))
         return " = ".join(dict.fromkeys(parts))  # a step that reads as the one before is said once
 
+    def _last(self) -> Expr | None:
+        """The step the numbers go into (None when there is none, or it is a number already)."""
+        last = self.last if self.last is not None else self.steps[-1] if self.steps else None
+        return None if last is None or isinstance(last, ast.Constant) else last
+
     def numbers(self) -> Expr | None:
         """The last step with every symbol's number put in (None when there is no step)."""
-        last = self.last if self.last is not None else self.steps[-1] if self.steps else None
-        if last is None or isinstance(last, ast.Constant):
+        last = self._last()
+        if last is None:
             return None
         return substitute(last, {k: const(v) for k, (_, _, v) in self.symbols.items()})
 

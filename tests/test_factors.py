@@ -344,3 +344,18 @@ def test_explain_all_shows_no_formula_that_is_not_its_factor():
     _check_formulas(explain(out, leaves[1], form="delta"))  # ∂sum₁/∂h0 = 3 there: δ of h0, no formula
     for e in explain_all(out, [h0, leaves[1]], form="delta"):
         _check_formulas(e)
+
+
+def test_substituted_numbers_redo_the_arithmetic_even_across_a_cancellation():
+    """Operands rounded to 4 digits would read (1 − (−1)²)·2 = 4.915e-05: each number gets the
+    digits it takes for the arithmetic written to give the value shown."""
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    text = str(explain((a * b).tanh(), b))
+    assert text == "∂tanh(a·b)/∂b = (1 − tanh(a·b)²)·a = (1 − (−0.99998771)²)·2 = 4.915e-05"
+    assert math.isclose((1 - 0.99998771 ** 2) * 2, 4.915e-05, rel_tol=5e-4)
+
+
+def test_four_digits_stay_four_where_they_redo_the_arithmetic():
+    x = Value(1.0, label="x")
+    assert str(explain(x.sigmoid(), x)) == \
+        "∂sigmoid(x)/∂x = σ′(x) = sigmoid(x)·(1 − sigmoid(x)) = 0.7311·(1 − 0.7311) = 0.1966"
