@@ -196,32 +196,33 @@ class Deriver:
         act = derivative_of(n.activation, b.sym("node", n.net_label, n.net))
         act_formula = self.formulas.of(out, net, local)
         steps = [product([d_out, act])]
+        if users is None and d_out_formula is not d_out and not isinstance(d_out_formula, ast.Constant):
+            steps.append(product([d_out_formula, act]))  # ∂E/∂out's formula, even beside relu′
         factors = (out.grad, local)  # the document's style: 0.74136507·0.186815602
         if act_formula is None or _is_choice(act_formula):  # relu′ = 1: its number, not its cases
-            return b.done(
-                f"δ_{n.name}",
-                lhs,
-                steps,
-                n.delta,
-                product([d_out_formula, const(local)]),
-                () if users else factors,
-            )
-        return b.done(
-            f"δ_{n.name}",
-            lhs,
-            [*steps, product([d_out_formula, b.formula(act_formula, local)])],
-            n.delta,
-            None,
-            factors,
-        )
+            last = product([d_out_formula, const(local)])
+            return b.done(f"δ_{n.name}", lhs, steps, n.delta, last, () if users else factors)
+        shown = product([d_out_formula, b.formula(act_formula, local)])
+        return b.done(f"δ_{n.name}", lhs, [steps[0], shown], n.delta, None, factors)
 
     def _softmax_delta(self, b: _Book, lhs: Expr, n: NeuronStep, out: Value) -> Derivation:
         """With cross-entropy, δₖ = pₖ − yₖ, y the one-hot class (the shortcut; the matrix form
-        shows the chain-rule product it equals)."""
+        shows the chain-rule product it equals). With another loss, the chain rule through every
+        output of the layer: δₖ = Σⱼ ∂E/∂pⱼ · pⱼ([j = k] − pₖ)."""
         row = next(r for r in self.w.neurons if n in r)
-        y = b.sym("node", f"y_{n.name}", 1.0 if row.index(n) == self.w.spec.target else 0.0)
-        step = ast.BinOp(b.node(out), ast.Sub(), y)
-        return b.done(f"δ_{n.name}", lhs, [step], n.delta)
+        k = row.index(n)
+        if self.w.spec.loss == "cross_entropy":
+            y = b.sym("node", f"y_{n.name}", 1.0 if k == self.w.spec.target else 0.0)
+            return b.done(f"δ_{n.name}", lhs, [ast.BinOp(b.node(out), ast.Sub(), y)], n.delta)
+        terms = []
+        for j, m in enumerate(row):
+            if m.out_node is None:
+                continue
+            p_j, p_k = b.node(m.out_node), b.node(out)
+            slope = ast.BinOp(const(1.0), ast.Sub(), p_k) if j == k else ast.UnaryOp(ast.USub(), p_k)
+            grad = b.sym("grad", self.formulas.name(m.out_node), m.out_node.grad)
+            terms.append(product([grad, p_j, slope]))
+        return b.done(f"δ_{n.name}", lhs, [total(terms)], n.delta)
 
     def gradient_of(self, p: Value, n: NeuronStep, i: int | None) -> Derivation:
         """∂E/∂w = δ · the input w multiplies; ∂E/∂b = δ."""

@@ -7,6 +7,7 @@ terminal, report.md and report.json cannot disagree: a number is added here, or 
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 
 from autograd import Explanation, Value
@@ -21,6 +22,8 @@ from .walkthrough import NeuronStep, Walkthrough
 
 UPDATE_DIGITS = 6
 CHANGE = {"down": "down", "unchanged": "unchanged: every gradient is 0",
+          "too small": "unchanged: the step is too small to change E in a float (the gradients vanish)",
+          "not a number": "E is not a number: the forward pass overflowed, or a loss took log of 0 or less",
           "up": "NOT down: the learning rate is too large"}
 
 
@@ -121,10 +124,17 @@ class Report:
 
     @property
     def change(self) -> str:
-        """What the step did to E: "down", "unchanged" (every gradient 0) or "up"."""
+        """What the step did to E: "down", "unchanged" (every gradient 0), "too small" (E the
+        same to the last bit), "not a number" (E is nan or infinite) or "up"."""
+        if not math.isfinite(self.E):
+            return "not a number"
+        if not math.isfinite(self.E_after):  # the step itself overflowed
+            return "up"
         if self.E_after < self.E:
             return "down"
-        return "unchanged" if all(g.grad == 0 for g in self.gradients) else "up"
+        if all(g.grad == 0 for g in self.gradients):
+            return "unchanged"
+        return "too small" if self.E_after == self.E else "up"
 
     @property
     def change_note(self) -> str:
