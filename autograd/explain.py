@@ -86,8 +86,22 @@ class Explanation:
     def _names(self) -> tuple[str, str]:
         return self.name(self.output), self.name(self.wrt)
 
-    def _symbolic(self, term: Term, frac: str) -> str:
-        return " · ".join(frac.format(self.name(f.top), self.name(f.bottom)) for f in term.factors)
+    def _direct(self, f: Factor) -> bool:
+        """Is ``f`` the output's own partial in wrt, beside paths through other nodes? Then it is
+        not ∂output/∂wrt, the total, and is marked so: z = y·a, y = a·a gives ∂z/∂a (direct) = y."""
+        return f.top is self.output and f.bottom is self.wrt and self.n_terms > 1
+
+    def _partial(self, f: Factor) -> str:
+        """∂top/∂bottom as text."""
+        return f"∂{self.name(f.top)}/∂{self.name(f.bottom)}" + (" (direct)" if self._direct(f) else "")
+
+    def _partial_latex(self, f: Factor) -> str:
+        top, bottom = latex_name(self.name(f.top)), latex_name(self.name(f.bottom))
+        frac = rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
+        return rf"\left.{frac}\right|_{{\text{{direct}}}}" if self._direct(f) else frac
+
+    def _symbolic(self, term: Term) -> str:
+        return " · ".join(self._partial(f) for f in term.factors)
 
     def _numeric(self, term: Term) -> str:
         return " · ".join(signed(f.value, self.digits) for f in term.factors)
@@ -112,7 +126,7 @@ class Explanation:
 
     def where(self) -> list[str]:
         """Each factor's formula and substitution as text: "∂E/∂out = out − target = … = 0.7935"."""
-        return [f"∂{self.name(f.top)}/∂{self.name(f.bottom)} = "
+        return [f"{self._partial(f)} = "
                 + " = ".join([*formula.text(self.name, self.digits, f.value), number(f.value, self.digits)])
                 for f, formula in self.factor_formulas()]
 
@@ -127,7 +141,7 @@ class Explanation:
         if len(self.terms) == 1 and len(self.terms[0].factors) == 1:  # one factor: its formula, if any
             return where[0] if where else head + number(self.total, self.digits)
         pad = " " * (len(head) - 2)
-        lines = [(head if i == 0 else pad + "+ ") + self._symbolic(t, "∂{}/∂{}")
+        lines = [(head if i == 0 else pad + "+ ") + self._symbolic(t)
                  for i, t in enumerate(self.terms)]
         lines += [("  where " if i == 0 else " " * 8) + w for i, w in enumerate(where)]
         return "\n".join(lines + self._arithmetic(pad))
@@ -161,15 +175,14 @@ class Explanation:
             return rf"\begin{{aligned}}{lhs} &= {right}\end{{aligned}}"
 
         def symbolic(t: Term) -> str:
-            return r" \cdot ".join(
-                frac.format(latex_name(self.name(f.top)), latex_name(self.name(f.bottom))) for f in t.factors)
+            return r" \cdot ".join(self._partial_latex(f) for f in t.factors)
 
         def numeric(t: Term) -> str:
             return r" \cdot ".join(_latex_signed(f.value, self.digits) for f in t.factors)
 
         rows = [f"{lhs} &= " + r" \\ &\quad + ".join(symbolic(t) for t in self.terms)]
         for i, (f, formula) in enumerate(formulas):
-            steps = [frac.format(latex_name(self.name(f.top)), latex_name(self.name(f.bottom))),
+            steps = [self._partial_latex(f),
                      *formula.latex(self.name, self.digits, f.value), latex_number(f.value, self.digits)]
             rows.append((r"&\text{where } " if i == 0 else r"&\phantom{\text{where }} ") + " = ".join(steps))
         rows.append("&= " + r" \\ &\quad + ".join(numeric(t) for t in self.terms))

@@ -98,6 +98,8 @@ def _compound(name: str) -> bool:
     """Does a made-up name hold an infix operator (a·b, t − o), so that it needs parentheses?"""
     if re.fullmatch(r"\w+\(.*\)", name):  # a call, tanh(a·b), is one symbol
         return False
+    if name.endswith(tuple(SUPERSCRIPTS.values())):  # ∂E/∂(v₁²), not a second derivative
+        return True
     return name.startswith("−") or any(s.strip() in name for s in INFIX.values())
 
 

@@ -65,7 +65,9 @@ _NAME_INDEX = re.compile(r"([A-Za-z]+)_?([A-Za-z]?\d+|[A-Za-z]\w*)?")
 
 def latex_name(label: str) -> str:
     """A label as LaTeX: ``w16`` → ``w_{16}``, ``out_n9`` → ``\\mathrm{out}_{n_{9}}``,
-    ``w[2][1,0]`` → ``w^{[2]}_{1,0}``, ``net[2,1]`` → ``\\mathrm{net}_{2,1}``."""
+    ``w[2][1,0]`` → ``w^{[2]}_{1,0}``, ``net[2,1]`` → ``\\mathrm{net}_{2,1}``; a control
+    character is written as its escape (``visible``), never passed to LaTeX."""
+    label = visible(label)
     m = _BRACKETS.fullmatch(label)
     if m:
         base, groups = m.groups()

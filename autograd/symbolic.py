@@ -148,6 +148,17 @@ def simplify(expr: Expr) -> Expr:
                 return ast.Constant(evaluate(node, {}) != 0.0)
             return node
 
+        def visit_BoolOp(self, node: ast.BoolOp) -> Expr:
+            """x = 0 and y ≥ 0 with x = 0 known false is false; a known-true part is dropped."""
+            self.generic_visit(node)
+            decided = [v for v in node.values if isinstance(v, ast.Constant)]
+            if any(bool(v.value) is isinstance(node.op, ast.Or) for v in decided):
+                return ast.Constant(isinstance(node.op, ast.Or))
+            rest = [v for v in node.values if not isinstance(v, ast.Constant)]
+            if not rest:
+                return ast.Constant(isinstance(node.op, ast.And))
+            return rest[0] if len(rest) == 1 else ast.BoolOp(node.op, rest)
+
         def visit_IfExp(self, node: ast.IfExp) -> Expr:
             self.generic_visit(node)
             if isinstance(node.test, ast.Constant):

@@ -208,3 +208,42 @@ def _balanced(tex):
         if depth < 0:
             return False
     return depth == 0
+
+
+SOFTMAX_SQUARED = """
+title = "softmax with squared error"
+inputs = [0.4, -0.7]
+targets = [1.0, 0.0, 0.0]
+loss = "squared_error"
+learning_rate = 0.1
+[[layers]]
+activation = "softmax"
+weights = [[0.7, -1.1], [0.3, 0.4], [-0.6, 0.9]]
+biases = [0.05, 0.0, -0.1]
+"""
+
+
+def test_a_softmax_under_another_loss_is_derived_through_every_output():
+    """p − y is cross-entropy's shortcut only: with a squared error δₖ = Σⱼ ∂E/∂pⱼ·pⱼ([j = k] − pₖ)."""
+    w = work(netfile.parse(SOFTMAX_SQUARED))
+    report = build_report(w)
+    first = report.deltas[0]
+    assert first.text() == (
+        "δ_[0,0] = ∂E/∂out[0,0]·out[0,0]·(1 − out[0,0]) + ∂E/∂out[0,1]·out[0,1]·(−out[0,0]) "
+        "+ ∂E/∂out[0,2]·out[0,2]·(−out[0,0]) = (−0.2907)·0.7093·(1 − 0.7093) + 0.2012·0.2012·(−0.7093) "
+        "+ 0.0895·0.0895·(−0.7093) = −0.09433")
+    for d, n in zip(report.deltas, w.neurons[0]):
+        assert d.value == n.delta and math.isclose(evaluate(d.numbers(), {}), n.delta, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize(("E", "after", "grads", "change"), [
+    (0.5, 0.4, [0.1], "down"), (0.5, 0.5, [0.0], "unchanged"), (0.5, 0.5, [1e-11], "too small"),
+    (float("nan"), float("nan"), [float("nan")], "not a number"), (25.0, float("inf"), [1.0], "up"),
+    (0.5, 0.6, [0.1], "up")])
+def test_the_change_note_names_the_cause(doc, E, after, grads, change):
+    import dataclasses
+    _, report = doc
+    gradients = tuple(dataclasses.replace(report.gradients[0], grad=g) for g in grads)
+    changed = dataclasses.replace(report, E=E, E_after=after, gradients=gradients)
+    assert changed.change == change
+    assert ("learning rate" in changed.change_note) == (change == "up")

@@ -1053,8 +1053,21 @@ def test_explain_all_and_explain_agree_on_the_abs_chain():
     assert (out.data, h0.grad, leaves[1].grad) == (3.0, 3.0, 3.0)
     one = explain(out, h0, form="delta")
     assert one.where() == ["∂h2/∂h0 = sign(abs(h0))·sign(h0) = sign(abs(1))·sign(1) = 1",
-                           "∂sum₁/∂h0 = 1 + sign(h0) = 1 + sign(1) = 2"]
+                           "∂sum₁/∂h0 (direct) = 1 + sign(h0) = 1 + sign(1) = 2"]
     assert [[f.value for f in t.factors] for t in one.terms] == [[1.0, 1.0], [2.0]]
     batch = explain_all(out, [leaves[1], h0], form="delta")[1]  # after x1's, where ∂sum₁/∂h0 is 3
     assert_identical(batch, one)
-    assert batch.where()[1] == "∂sum₁/∂h0 = 1 + sign(h0) = 1 + sign(1) = 2"
+    assert batch.where()[1] == "∂sum₁/∂h0 (direct) = 1 + sign(h0) = 1 + sign(1) = 2"
+
+
+def test_the_outputs_own_partial_beside_other_paths_is_marked_direct():
+    """z = y·a with y = a·a: ∂z/∂a is 12 in all, of which the direct partial (y fixed) is 4."""
+    a = Value(2.0, label="a")
+    y = a * a
+    y.label = "y"
+    z = y * a
+    z.label = "z"
+    lines = str(explain(z, a)).splitlines()
+    assert lines[:2] == ["∂z/∂a = ∂z/∂y · ∂y/∂a", "      + ∂z/∂a (direct)"]
+    assert "        ∂z/∂a (direct) = y = 4" in lines and lines[-1] == "      = 12"
+    assert r"\left.\frac{\partial z}{\partial a}\right|_{\text{direct}}" in explain(z, a).latex()

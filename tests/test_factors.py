@@ -257,7 +257,8 @@ def _check_formulas(e):
         assert agrees(value_of(formula), f.value), (e.name(f.top), e.name(f.bottom), formula.text(e.name))
         assert set(formula.nodes.values()) <= set(_below(f.top))  # only nodes of the graph
     for line, (f, _) in zip(e.where(), e.factor_formulas(), strict=True):
-        assert line.startswith(f"∂{e.name(f.top)}/∂{e.name(f.bottom)} = ")
+        direct = " (direct)" if f.top is e.output and f.bottom is e.wrt and e.n_terms > 1 else ""
+        assert line.startswith(f"∂{e.name(f.top)}/∂{e.name(f.bottom)}{direct} = ")
         assert line.endswith(" = " + number(f.value, e.digits))
 
 
@@ -339,7 +340,7 @@ def test_explain_all_shows_no_formula_that_is_not_its_factor():
     out.backward()
     assert (out.data, h0.grad, leaves[1].grad) == (3.0, 3.0, 3.0)
     one = explain(out, h0, form="delta")  # alone: ∂sum₁/∂h0, h0's direct factor, is 1 + sign(h0) = 2
-    assert one.where()[1] == "∂sum₁/∂h0 = 1 + sign(h0) = 1 + sign(1) = 2"
+    assert one.where()[1] == "∂sum₁/∂h0 (direct) = 1 + sign(h0) = 1 + sign(1) = 2"
     _check_formulas(one)
     _check_formulas(explain(out, leaves[1], form="delta"))  # ∂sum₁/∂h0 = 3 there: δ of h0, no formula
     for e in explain_all(out, [h0, leaves[1]], form="delta"):
@@ -359,3 +360,15 @@ def test_four_digits_stay_four_where_they_redo_the_arithmetic():
     x = Value(1.0, label="x")
     assert str(explain(x.sigmoid(), x)) == \
         "∂sigmoid(x)/∂x = σ′(x) = sigmoid(x)·(1 − sigmoid(x)) = 0.7311·(1 − 0.7311) = 0.1966"
+
+
+def test_a_decided_part_of_a_condition_is_folded():
+    """pow's ∂/∂y is 0 if x = 0 and y ≥ 0: with x = 3, a constant, the condition is gone."""
+    a = Value(2.0, label="a")
+    assert str(explain(3 ** a, a)) == "∂(3^a)/∂a = 1.099·(3^a) = 1.099·9 = 9.888"
+
+
+def test_a_control_character_never_reaches_latex():
+    a = Value(2.0, label="y\n\x07z")
+    tex = explain(a * 3, a).latex()
+    assert "\n" not in tex.replace("\\\\\n", "") and "\x07" not in tex and r"\backslash{}x07" in tex
