@@ -93,7 +93,7 @@ class LayerMatrices:
     """One layer of a worked step in matrix form: δ, x, W, b and the three products, each beside
     the engine's gradient (see the module doc for why they agree exactly or to rounding)."""
 
-    index: int  # 1 for the first layer, as W⁽¹⁾
+    index: int  # 0 for the first layer, W⁽⁰⁾: layers are counted as in the report and labels (w[0][…])
     activation: str
     neurons: Names
     inputs: Names  # the labels of x's entries ("" for a plain number)
@@ -151,7 +151,7 @@ def _layer(w: Walkthrough, k: int, steps: list[NeuronStep], ro: Readout) -> Laye
     shortcut = _softmax(w, steps) if k == len(w.neurons) - 1 else None  # the output layer's
     elementwise = shortcut is None and steps[0].activation != "softmax"  # softmax: f′ is a matrix
     dE_dout, slope = _elementwise(w.model.layers[k].neurons, ro) if elementwise else ((), ())
-    return LayerMatrices(k + 1, steps[0].activation, *_names(steps), x, W, tuple(s.bias.data for s in steps),
+    return LayerMatrices(k, steps[0].activation, *_names(steps), x, W, tuple(s.bias.data for s in steps),
                          delta, *_products(x, W, delta), *_engine(steps), shortcut, dE_dout, slope,
                          output=k == len(w.neurons) - 1)
 
@@ -312,7 +312,7 @@ def _layer_text(m: LayerMatrices, digits: int) -> list[str]:
               f"∂E/∂x{sup} = W{sup}ᵀ · δ{sup} =",
               *beside(block(_transpose(m.W), digits), " · ", block(_column(m.delta), digits), " = ",
                       block(_column(m.dE_dx), digits))]
-    passed = "the inputs' gradient" if m.index == 1 else f"the δ passed down to layer {m.index - 1}"
+    passed = "the inputs' gradient" if m.index == 0 else f"the δ passed down to layer {m.index - 1}"
     return lines + _verdict(f"{_gradients(m.inputs)}, {passed}", checks["dE_dx"])
 
 

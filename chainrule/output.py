@@ -74,8 +74,10 @@ def _save(path: Path, data: str | bytes, force: bool, made: list[Path]) -> Path:
         raise OutputError(f"cannot write {path}: {e.strerror or e}") from None
 
 
-def _pictures(w: Walkthrough, highlight_name: str | None) -> tuple[dict[str, graphviz.Digraph], list[str]]:
-    """The network view and the expression graph, unless that is too big to read (then a note).
+def _pictures(w: Walkthrough, highlight_name: str | None,
+              digits: int = 4) -> tuple[dict[str, graphviz.Digraph], list[str]]:
+    """The network view and the expression graph, unless that is too big to read (then a note),
+    their numbers to ``digits`` as the report's.
 
     The highlighted parameter's chain-rule paths are drawn in red: by default the first
     weight of the first layer, whose gradient has the most paths.
@@ -84,9 +86,9 @@ def _pictures(w: Walkthrough, highlight_name: str | None) -> tuple[dict[str, gra
     highlight = by_name[highlight_name] if highlight_name else w.model.layers[0].neurons[0].w[0]
     pictures = {"network": draw_network(w.model, highlight=highlight, output=w.E, outputs=w.outputs,
                                         input_names=w.spec.names_of_inputs, loss=w.spec.loss,
-                                        targets=w.spec.target)}
+                                        targets=w.spec.target, digits=digits)}
     try:
-        pictures["graph"] = draw(w.E, highlight=highlight, rankdir="TB", max_nodes=MAX_GRAPH)
+        pictures["graph"] = draw(w.E, highlight=highlight, rankdir="TB", max_nodes=MAX_GRAPH, digits=digits)
     except GraphTooLarge as e:  # refused after counting, before drawing anything
         return pictures, [f"graph.svg and graph.png are not drawn: the expression graph has {e.n_values} "
                           f"values, too many to read (at most {MAX_GRAPH}); network.svg shows the network"]
@@ -125,7 +127,7 @@ def write(w: Walkthrough, report: Report, out: Path, highlight: str | None, *, f
         raise OutputError(f"cannot make the folder {out}: {e.strerror or e}") from None
     made: list[Path] = []
     try:
-        pictures, notes = _pictures(w, highlight)
+        pictures, notes = _pictures(w, highlight, report.digits)
         drawn = _draw(pictures, out, force, dot_source, made)
         notes += drawn.notes
         images = [f.name for f in drawn.files if f.suffix == ".svg"]

@@ -83,7 +83,7 @@ def assert_matches_the_engine(w: Walkthrough, layers: list[LayerMatrices]) -> No
 
 def test_003_layers_hold_the_network_and_its_inputs(softmax_step: Step) -> None:
     w, (hidden, output) = softmax_step
-    assert (hidden.index, hidden.activation, output.index, output.activation) == (1, "relu", 2, "softmax")
+    assert (hidden.index, hidden.activation, output.index, output.activation) == (0, "relu", 1, "softmax")
     assert hidden.x == (0.5, -1.2, 2.0) and hidden.inputs == ("X1", "X2", "X3")
     assert [list(row) for row in hidden.W] == w.spec.layers[0].weights
     assert list(output.b) == w.spec.layers[1].biases
@@ -122,7 +122,7 @@ def test_003_hidden_delta_is_the_passed_down_gradient_times_relu_slope(softmax_s
     assert hidden.dE_dout == pytest.approx(output.dE_dx, abs=1e-15)
     assert hidden.delta == tuple(g * f for g, f in zip(hidden.dE_dout, hidden.slope))
     assert output.dE_dout == output.slope == ()  # softmax: δ comes by the shortcut instead
-    # ∂E/∂x⁽²⁾ = W⁽²⁾ᵀ·δ⁽²⁾ by hand, first entry: 0.3·0.3857 − 0.4·(−0.8508) + 0.2·0.4651
+    # ∂E/∂x⁽¹⁾ = W⁽¹⁾ᵀ·δ⁽¹⁾ by hand, first entry: 0.3·0.3857 − 0.4·(−0.8508) + 0.2·0.4651
     d = output.delta
     assert output.dE_dx[0] == pytest.approx(0.3 * d[0] - 0.4 * d[1] + 0.2 * d[2], abs=1e-15)
     assert [round(v, 4) for v in output.dE_dx] == [0.5491, -0.5411, -0.1168, 0.3097]
@@ -131,9 +131,9 @@ def test_003_hidden_delta_is_the_passed_down_gradient_times_relu_slope(softmax_s
 
 def test_003_text_reads_like_the_document(softmax_step: Step) -> None:
     txt = text(softmax_step[1])
-    assert txt.index("Layer 2 (softmax)") < txt.index("Layer 1 (relu)")  # from the output back
-    for line in ["∂E/∂W⁽²⁾ = δ⁽²⁾ · x⁽²⁾ᵀ =", "∂E/∂b⁽²⁾ = δ⁽²⁾ =", "∂E/∂x⁽²⁾ = W⁽²⁾ᵀ · δ⁽²⁾ =",
-                 "∂E/∂W⁽¹⁾ = δ⁽¹⁾ · x⁽¹⁾ᵀ =", "∂E/∂z = p − y =", "y = class 1 (p2)"]:
+    assert txt.index("Layer 1 (softmax)") < txt.index("Layer 0 (relu)")  # from the output back
+    for line in ["∂E/∂W⁽¹⁾ = δ⁽¹⁾ · x⁽¹⁾ᵀ =", "∂E/∂b⁽¹⁾ = δ⁽¹⁾ =", "∂E/∂x⁽¹⁾ = W⁽¹⁾ᵀ · δ⁽¹⁾ =",
+                 "∂E/∂W⁽⁰⁾ = δ⁽⁰⁾ · x⁽⁰⁾ᵀ =", "∂E/∂z = p − y =", "y = class 1 (p2)"]:
         assert line in txt
     assert "  ⎢ −0.8508 ⎥ · [ 1.12  0  0  1.33 ] = ⎢ −0.9529  0  0  −1.132 ⎥" in txt
     assert "  ⎢ 0.1492 ⎥ − ⎢ 1 ⎥ = ⎢ −0.8508 ⎥" in txt
@@ -151,14 +151,14 @@ def test_003_latex_has_the_numbers_and_is_well_formed(softmax_step: Step) -> Non
     for tex in equations:
         assert_well_formed(tex)
     joined = "\n".join(equations)
-    assert (r"\frac{\partial E}{\partial W^{(2)}} = \delta^{(2)} \, x^{(2)\top} = "
+    assert (r"\frac{\partial E}{\partial W^{(1)}} = \delta^{(1)} \, x^{(1)\top} = "
             r"\begin{bmatrix} 0.3857 \\ -0.8508 \\ 0.4651 \end{bmatrix} \begin{bmatrix} 1.12 & 0 & 0 & 1.33 "
             r"\end{bmatrix} = \begin{bmatrix} 0.432 & 0 & 0 & 0.513 \\ -0.9529 & 0 & 0 & -1.132 \\ "
             r"0.5209 & 0 & 0 & 0.6185 \end{bmatrix}") in joined
     assert r"p - y = \begin{bmatrix} 0.3857 \\ 0.1492 \\ 0.4651 \end{bmatrix} - " in joined
     assert "−" not in joined  # LaTeX typesets - as the minus sign itself
     md = markdown(softmax_step[1])
-    assert md.count("$$") == 2 * len(equations) and md.index("Layer 2") < md.index("Layer 1")
+    assert md.count("$$") == 2 * len(equations) and md.index("Layer 1") < md.index("Layer 0")
 
 
 def test_003_json_is_strict_and_holds_every_number(softmax_step: Step) -> None:
@@ -187,13 +187,13 @@ def test_2331_entries_are_the_named_weights_gradients(step_2331: Step) -> None:
     assert out.dE_db == (w.nodes["b7"].grad,)
     assert second.dE_dW[0][0] == w.nodes["w7"].grad and first.dE_dW[2][1] == w.nodes["w6"].grad
     # The document's ∂E/∂w16 = 0.0025 and ∂E/∂w7 = 0.03008 are right; its 0.0850 and 0.1003 for
-    # w17 and w18 are not: δ⁽³⁾·out_n7 = 0.1253·1.1239 = 0.1408.
+    # w17 and w18 are not: δ⁽²⁾·out_n7 = 0.1253·1.1239 = 0.1408.
     assert [round(v, 4) for v in out.dE_dW[0]] == [0.0025, 0.1408, 0.1664]
     assert round(second.dE_dW[0][0], 5) == 0.03008
 
 
 def test_2331_output_delta_is_the_documents_chain(step_2331: Step) -> None:
-    """δ⁽³⁾ = ∂E/∂out_n9 · σ′(net_n9) = 0.7935 · 0.1579 = 0.1253, as the document works it."""
+    """δ⁽²⁾ = ∂E/∂out_n9 · σ′(net_n9) = 0.7935 · 0.1579 = 0.1253, as the document works it."""
     w, (_, _, out) = step_2331
     assert out.softmax is None
     (g,), (slope,), (delta,) = out.dE_dout, out.slope, out.delta
@@ -209,10 +209,10 @@ def test_2331_text_and_latex(step_2331: Step) -> None:
     txt = text(layers)
     assert "  [ 0.7935 ] ⊙ [ 0.1579 ] = [ 0.1253 ]" in txt
     assert "  [ 0.1253 ] · [ 0.0197  1.124  1.328 ] = [ 0.002468  0.1408  0.1664 ]" in txt
-    assert "∂E/∂out⁽²⁾ = ∂E/∂x⁽³⁾, passed down" in txt and "∂E/∂out⁽³⁾ from the loss" in txt
+    assert "∂E/∂out⁽¹⁾ = ∂E/∂x⁽²⁾, passed down" in txt and "∂E/∂out⁽²⁾ from the loss" in txt
     assert "∂E/∂x1, ∂E/∂x2, the inputs' gradient" in txt
     assert [m.output for m in layers] == [False, False, True]
-    assert "∂E/∂out⁽²⁾ = ∂E/∂x⁽³⁾, passed down" in text(layers[1:2])  # one layer alone reads the same
+    assert "∂E/∂out⁽¹⁾ = ∂E/∂x⁽²⁾, passed down" in text(layers[1:2])  # one layer alone reads the same
     for m in layers:
         for tex in latex(m):
             assert_well_formed(tex)
