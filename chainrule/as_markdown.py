@@ -14,6 +14,7 @@ import re
 from autograd.notation import latex_name, number, visible
 
 from .as_text import agreement, shown
+from .claims import value_beside
 from .derivations import Derivation
 from .matrix_form import markdown as matrix_markdown
 from .report import Report
@@ -106,6 +107,6 @@ def _claims(report: Report) -> list[str]:
         return []
     md = ["## The document's numbers", "", "| quantity | claimed | chainrule | |", "|---|---:|---:|---|"]
     for r in report.claims:
-        got = "—" if r.value is None else number(r.value, 8)
+        got = "—" if r.value is None else value_beside(r.value, r.claimed, report.digits)
         md.append(f"| {r.quantity} | {r.claimed} | {got} | {'✓' if r.right else '✗ wrong'} |")
     return [*md, "", agreement(report.claims)]

@@ -12,7 +12,7 @@ import dataclasses
 
 from autograd.notation import exact, number, visible
 
-from .claims import ClaimResult
+from .claims import ClaimResult, value_beside
 from .matrix_form import text as matrix_text
 from .report import Quantity, Report
 
@@ -44,9 +44,10 @@ def shown(report: Report, name: Writer, prose: Writer) -> Report:
         claims=None if report.claims is None else shown_claims(report.claims, prose))
 
 
-def claims_table(results: tuple[ClaimResult, ...], mark: tuple[str, str]) -> list[str]:
+def claims_table(results: tuple[ClaimResult, ...], mark: tuple[str, str], digits: int = 4) -> list[str]:
     """quantity, claimed, chainrule's value and the verdict, in aligned columns."""
-    cells = [(r.quantity, r.claimed, "—" if r.value is None else number(r.value, 8)) for r in results]
+    cells = [(r.quantity, r.claimed, "—" if r.value is None else value_beside(r.value, r.claimed, digits))
+             for r in results]
     w = [max(len(c[i]) for c in [("quantity", "claimed", "chainrule"), *cells]) for i in range(3)]
     rows = [f"{'quantity':<{w[0]}}  {'claimed':>{w[1]}}  {'chainrule':>{w[2]}}"]
     for r, (q, claimed, got) in zip(results, cells):
@@ -74,7 +75,7 @@ def text(report: Report, color: bool = False) -> str:
               f"5. Gradient descent, learning rate {exact(report.learning_rate)}", "6. After the step"]
     if report.claims is not None:
         marks = ("\033[32m✓\033[0m", "\033[31m✗\033[0m") if color else ("✓", "✗")
-        sections.append([*claims_table(report.claims, marks), agreement(report.claims)])
+        sections.append([*claims_table(report.claims, marks, report.digits), agreement(report.claims)])
         titles.append("7. The document's numbers")
     out = [bold(report.title)] + ([f"source: {report.source}"] if report.source else [])
     for title, lines in zip(titles, sections):

@@ -231,6 +231,14 @@ def value_of(w: Walkthrough, quantity: str) -> float | None:
     return None if q is None else q.value
 
 
+def value_beside(value: float, claimed: str, digits: int = 4) -> str:
+    """The right value as it is shown beside a claim: to one digit more than the claim writes
+    (0.699975 beside 0.6999753, so the rounding can be seen), and at least ``digits``."""
+    written = claim_number(claimed)
+    places = len(written.as_tuple().digits) if written is not None and written != 0 else 0
+    return number(value, min(17, max(digits, places + 1)))
+
+
 def agrees(value: float, text: str) -> bool:
     """Is the number written in ``text`` ``value`` rounded, or cut off, to the digits written?
 

@@ -33,11 +33,12 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
-from autograd.notation import number, visible
+from autograd.notation import visible
 
 from . import netfile, output
 from .as_json import json_text
 from .as_text import shown_claims, text
+from .claims import value_beside
 from .report import build_report
 from .walkthrough import work
 
@@ -85,14 +86,16 @@ def _check(args: argparse.Namespace) -> int:
         raise netfile.NetFileError(spec.path, "", "nothing to grade: the network file has no [claims] "
                                                   "and no --claims FILE was given")
     # Graded in the report, so that a wrong claim's derivation is the one the walkthrough shows.
-    results = shown_claims(build_report(work(spec), claims, digits=args.digits).claims or (), visible)
+    digits = args.digits
+    results = shown_claims(build_report(work(spec), claims, digits=digits).claims or (), visible)
     for r in results:
         if r.value is None:
             print(f"✗ {r.quantity}: {r.why}")
         elif r.right:
-            print(f"✓ {r.quantity} = {r.claimed}: right (chainrule: {number(r.value, 8)})")
+            ours = value_beside(r.value, r.claimed, digits)
+            print(f"✓ {r.quantity} = {r.claimed}: right (chainrule: {ours})")
         else:
-            print(f"✗ {r.quantity} = {r.claimed}: wrong; it is {number(r.value, 8)}")
+            print(f"✗ {r.quantity} = {r.claimed}: wrong; it is {value_beside(r.value, r.claimed, digits)}")
             if r.why:
                 print("  " + r.why.replace("\n", "\n  "))
     wrong = sum(not r.right for r in results)

@@ -436,3 +436,12 @@ def test_grading_never_fails_whatever_the_name(quantity, claimed):
     (r,) = check_claims(WORKED["doc_2331"], {quantity: claimed})
     assert r.right in (True, False)
     assert (r.value is None) == (r.name == "") == r.why.startswith(UNKNOWN)
+
+
+@pytest.mark.parametrize(("value", "claimed", "digits", "shown"), [
+    (0.0024682089, "0.0025", 4, "0.002468"),     # two digits claimed: the report's 4
+    (0.6999753200, "0.699975", 4, "0.6999753"),  # six claimed: seven, so the rounding shows
+    (1.1239, "1.124", 4, "1.1239"), (0.1408132, "0.0850", 9, "0.1408132"), (0.5, "0", 4, "0.5")])
+def test_a_value_beside_a_claim_has_a_digit_more_than_the_claim(value, claimed, digits, shown):
+    from chainrule.claims import value_beside
+    assert value_beside(value, claimed, digits) == shown

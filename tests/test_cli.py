@@ -215,8 +215,8 @@ def test_default_claims_flag_exactly_w17_and_w18(default_output):
     assert list(rows) == list(claims)
     assert {q: claimed for q, (claimed, _, _) in rows.items()} == claims
     assert {q for q, (_, _, verdict) in rows.items() if verdict != "✓"} == {"∂E/∂w17", "∂E/∂w18"}
-    assert rows["∂E/∂w17"] == ("0.0850", "0.1408132", "✗ wrong")
-    assert rows["∂E/∂w18"] == ("0.1003", "0.16639738", "✗ wrong")
+    assert rows["∂E/∂w17"] == ("0.0850", "0.1408", "✗ wrong")
+    assert rows["∂E/∂w18"] == ("0.1003", "0.1664", "✗ wrong")
     assert section[21] == "18 of 20 agree; wrong: ∂E/∂w17, ∂E/∂w18"
 
 
@@ -421,8 +421,8 @@ def test_out_writes_report_and_diagrams(tmp_path, capsys):
     assert "| $w_{16}$ | 0.7 | 0.00246821 | 0.699975 |" in md
     assert "| $b_{7}$ | −0.7 | 0.12529 | −0.701253 |" in md
     assert "| quantity | claimed | chainrule | |" in md
-    assert "| ∂E/∂w17 | 0.0850 | 0.1408132 | ✗ wrong |" in md
-    assert "| ∂E/∂w16 | 0.0025 | 0.002468209 | ✓ |" in md
+    assert "| ∂E/∂w17 | 0.0850 | 0.1408 | ✗ wrong |" in md
+    assert "| ∂E/∂w16 | 0.0025 | 0.002468 | ✓ |" in md
     assert md.count("✗ wrong") == 2 and md.count("| ✓ |") == 18
 
 
@@ -529,8 +529,8 @@ def test_check_right_wrong_and_unknown(tmp_path, capsys, layout, net):
     rc, out, err = run(capsys, "check", *net, "--claims", claims)
     assert rc == 1 and err == ""
     assert out.splitlines() == [
-        "✓ ∂E/∂w16 = 0.0025: right (chainrule: 0.002468209)",
-        "✗ ∂E/∂w17 = 0.0850: wrong; it is 0.1408132",
+        "✓ ∂E/∂w16 = 0.0025: right (chainrule: 0.002468)",
+        "✗ ∂E/∂w17 = 0.0850: wrong; it is 0.1408",
         "  ∂E/∂w17 = δ_n9·out_n7 = 0.1253·1.124 = 0.1408",  # as the walkthrough derives it
         "✗ ∂E/∂w99: no such quantity in this network; did you mean ∂E/∂w9, ∂E/∂w1, ∂E/∂w2?",
         "",
@@ -550,16 +550,16 @@ def test_check_wrong_claims_of_every_kind_get_their_derivation(tmp_path, capsys)
     rc, out, _ = run(capsys, "check", "--claims", claims)
     assert rc == 1
     lines = out.splitlines()
-    assert lines[:2] == ["✗ new w16 = 0.6998: wrong; it is 0.69997532",
+    assert lines[:2] == ["✗ new w16 = 0.6998: wrong; it is 0.69998",
                          "  new w16 = w16 − 0.01·∂E/∂w16 = 0.7 − 0.01·0.00246821 = 0.699975"]
     assert lines[2:4] == ["✗ out_n3 = 0.35: wrong; it is 0.343",
                           "  out_n3 = relu(net_n3) = relu(0.343) = 0.343"]
-    assert lines[4:6] == ["✗ δ3 = 0.25: wrong; it is 0.2430622",
+    assert lines[4:6] == ["✗ δ3 = 0.25: wrong; it is 0.2431",
                           "  δ_n3 = (δ_n6·w7 + δ_n7·w8 + δ_n8·w9)·relu′(net_n3) = "
                           "(0.0877·0.7 + 0.1002·0.8 + 0.1128·0.9)·1 = 0.2431"]
-    assert lines[6:8] == ["✗ E = 0.32: wrong; it is 0.31480675",
+    assert lines[6:8] == ["✗ E = 0.32: wrong; it is 0.3148",
                           "  E = 0.5·(target − out_n9)² = 0.5·(0.01 − 0.8035)² = 0.3148"]
-    assert lines[8:10] == ["✗ E after = 0.32: wrong; it is 0.31256284",
+    assert lines[8:10] == ["✗ E after = 0.32: wrong; it is 0.3126",
                            "  E after = E again, every parameter p replaced by p − lr·∂E/∂p: "
                            "0.31480675 → 0.31256284"]
     assert lines[10:] == ["✗ w16 = 0.8: wrong; it is 0.7", "  w16 is a parameter that the network file gives",
@@ -573,12 +573,12 @@ def test_check_every_softmax_output_and_delta(tmp_path, capsys):
     rc, out, _ = run(capsys, "check", "doc_003_softmax", "--claims", claims)
     assert rc == 1
     assert out.splitlines() == [
-        "✓ out_p1 = 0.3857: right (chainrule: 0.38574766)",
-        "✓ out_p3 = 0.4651: right (chainrule: 0.4650679)",
-        "✓ δ_p2 = -0.8508: right (chainrule: −0.85081556)",
-        "✓ delta_p1 = 0.3857: right (chainrule: 0.38574766)",
+        "✓ out_p1 = 0.3857: right (chainrule: 0.38575)",
+        "✓ out_p3 = 0.4651: right (chainrule: 0.46507)",
+        "✓ δ_p2 = -0.8508: right (chainrule: −0.85082)",
+        "✓ delta_p1 = 0.3857: right (chainrule: 0.38575)",
         "✓ ∂E/∂out_p1 = 0: right (chainrule: 0)",
-        "✓ E = 1.903: right (chainrule: 1.9025719)",
+        "✓ E = 1.903: right (chainrule: 1.9026)",
         "✗ out_p10: no such quantity in this network; did you mean out_p1, out_p2, out_p3?",
         "",
         "6 of 7 right",
