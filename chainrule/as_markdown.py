@@ -80,9 +80,8 @@ def _network(report: Report) -> list[str]:
 
 def _forward(report: Report) -> list[str]:
     md = ["", "## Forward pass", ""]
-    for n in report.forward:
-        out = f", ${math_md(n.out_line.latex(visible, report.digits))}$" if n.out_line else ""
-        md.append(f"- {_line(n.net_line, report.digits)}{out}")
+    lines = report.forward_lines()
+    md += [("  - " if is_out else "- ") + _line(line, report.digits) for line, is_out in lines]
     loss = math_md(report.loss_line.latex(visible, report.digits))
     target = text_md(report.target)
     return [*md, "", "## Error", "", f"$${report.loss_latex}$$ with {target}:", "", f"$${loss}$$"]

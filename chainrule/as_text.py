@@ -95,12 +95,8 @@ def _network(report: Report) -> list[str]:
 
 
 def _forward(report: Report) -> list[str]:
-    lines = []
-    for n in report.forward:
-        lines.append(n.net_line.text(visible, report.digits))
-        if n.out_line is not None:
-            lines.append("    " + n.out_line.text(visible, report.digits))
-    return lines
+    lines = report.forward_lines()
+    return [("    " if is_out else "") + line.text(visible, report.digits) for line, is_out in lines]
 
 
 def _error(report: Report) -> list[str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -158,11 +159,7 @@ class Deriver:
         b = self.book()
         net = b.sym("node", n.net_label, n.net)
         if n.activation == "softmax":
-            exps = [
-                ast.Call(ast.Name("ieee_exp", ast.Load()), [b.sym("node", m.net_label, m.net)], [])
-                for m in row
-            ]
-            step: Expr = ast.Call(ast.Name("ieee_div", ast.Load()), [exps[row.index(n)], total(exps)], [])
+            step: Expr = ast.Call(ast.Name("ieee_div", ast.Load()), [_exp(b, n), _denominator(b, row)], [])
         elif n.activation in UNARY_ACTIVATIONS:
             step = ast.Call(ast.Name(n.activation, ast.Load()), [net], [])
         else:
@@ -241,6 +238,21 @@ class Deriver:
         )
         line = b.done(f"new {name}", b.sym("new", name, new), [step], new)
         return dataclasses.replace(line, least_digits=6)
+
+
+SPELLED_OUT = 4  # a softmax of more classes writes its denominator as one Σ, with its number
+
+
+def _exp(b: _Book, n: NeuronStep) -> Expr:
+    return ast.Call(ast.Name("ieee_exp", ast.Load()), [b.sym("node", n.net_label, n.net)], [])
+
+
+def _denominator(b: _Book, row: list[NeuronStep]) -> Expr:
+    """Σⱼ exp(netⱼ) written out for a few classes; for many, once, as Σⱼ exp(netⱼ) = its number
+    (so that a 400-class layer does not write 400 terms 400 times)."""
+    if len(row) <= SPELLED_OUT:
+        return total([_exp(b, m) for m in row])
+    return b.sym("node", "Σⱼ exp(netⱼ)", math.fsum(math.exp(m.net) for m in row))
 
 
 def _is_choice(f: FactorFormula) -> bool:

@@ -115,6 +115,20 @@ class Report:
     matrices: tuple[LayerMatrices, ...] = ()  # the layers in matrix form: ∂E/∂W = δxᵀ, …
     matrices_in_text: bool = False  # the terminal shows them too (report.md and JSON always do)
 
+    def forward_lines(self) -> list[tuple[Derivation, bool]]:
+        """The forward pass as a learner works it, (line, is an output): each neuron's net, then
+        its out; a softmax layer's nets all first, since each of its outs reads every net."""
+        lines: list[tuple[Derivation, bool]] = []
+        waiting: list[tuple[Derivation, bool]] = []
+        for n in self.forward:
+            if n.activation != "softmax":
+                lines += waiting
+                waiting = []
+            lines.append((n.net_line, False))
+            if n.out_line is not None:
+                (waiting if n.activation == "softmax" else lines).append((n.out_line, True))
+        return lines + waiting
+
     def derivations(self) -> dict[str, Derivation]:
         """Every derivation by the name a claim gives its quantity (net_n3, δ_n3, ∂E/∂w1, …)."""
         lines = [*(n.net_line for n in self.forward), *(n.out_line for n in self.forward if n.out_line),

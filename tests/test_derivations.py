@@ -247,3 +247,32 @@ def test_the_change_note_names_the_cause(doc, E, after, grads, change):
     changed = dataclasses.replace(report, E=E, E_after=after, gradients=gradients)
     assert changed.change == change
     assert ("learning rate" in changed.change_note) == (change == "up")
+
+
+def test_a_softmax_layer_derives_every_net_before_any_output():
+    """out_p1 reads net_p2 and net_p3: they are worked out first."""
+    w = work(netfile.resolve("doc_003_softmax"))
+    lines = [line for line in text(build_report(w)).split("2. Forward pass\n")[1].split("\n\n")[0].splitlines()]
+    first_out = next(i for i, line in enumerate(lines) if line.strip().startswith("out_p"))
+    assert [line.split(" = ")[0] for line in lines[first_out - 3:]] == [
+        "net_p1", "net_p2", "net_p3", "    out_p1", "    out_p2", "    out_p3"]
+
+
+def test_a_softmax_of_many_classes_writes_its_sum_once():
+    classes = 6
+    spec = netfile.parse(f"""
+        inputs = [1.0]
+        class = 2
+        loss = "cross_entropy"
+        learning_rate = 0.1
+        [[layers]]
+        activation = "softmax"
+        weights = {[[0.1 * k] for k in range(classes)]}
+        biases = {[0.0] * classes}
+        """.replace("\n        ", "\n"))
+    w = work(spec)
+    out = build_report(w).forward_lines()[-1][0]
+    denominator = math.fsum(math.exp(0.1 * k) for k in range(classes))
+    assert out.text() == f"out[0,5] = exp(net[0,5])/Σⱼ exp(netⱼ) = exp(0.5)/{number(denominator)} = " \
+                         f"{number(w.outputs[5].data)}"
+    assert out.value == w.outputs[5].data
