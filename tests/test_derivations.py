@@ -252,7 +252,8 @@ def test_the_change_note_names_the_cause(doc, E, after, grads, change):
 def test_a_softmax_layer_derives_every_net_before_any_output():
     """out_p1 reads net_p2 and net_p3: they are worked out first."""
     w = work(netfile.resolve("doc_003_softmax"))
-    lines = [line for line in text(build_report(w)).split("2. Forward pass\n")[1].split("\n\n")[0].splitlines()]
+    section = text(build_report(w)).split("2. Forward pass\n")[1].split("\n\n")[0]
+    lines = section.splitlines()
     first_out = next(i for i, line in enumerate(lines) if line.strip().startswith("out_p"))
     assert [line.split(" = ")[0] for line in lines[first_out - 3:]] == [
         "net_p1", "net_p2", "net_p3", "    out_p1", "    out_p2", "    out_p3"]
