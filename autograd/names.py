@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .graph import inputs, operands, topological_order
-from .notation import number
+from .notation import exact
 from .op import BINARY, CONST_LEFT, NARY
 from .symbolic import SUPERSCRIPTS
 
@@ -88,7 +88,7 @@ class Names:
     def _operand(self, x: Value | float, nested: bool = True) -> str:
         """An operand as it reads inside another name: compound names in parentheses."""
         if isinstance(x, float):
-            text = number(x)
+            text = exact(x).removesuffix(".0")  # x·1.00001, not x·1: two nodes, two names
             return f"({text})" if nested and text.startswith(("-", "−")) else text
         name = self._names[x]
         return f"({name})" if nested and not x.label and _compound(name) else name
