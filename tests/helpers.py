@@ -1,6 +1,7 @@
-"""Assertions on floats where nan and inf matter."""
+"""Assertions on floats where nan and inf matter, and on LaTeX's braces."""
 
 import math
+import re
 
 
 def same(actual: float, expected: float, rel: float = 0.0) -> bool:
@@ -15,3 +16,13 @@ def same(actual: float, expected: float, rel: float = 0.0) -> bool:
 def assert_same(actual: float, expected: float, rel: float = 0.0) -> None:
     assert type(actual) is float, f"{actual!r} is a {type(actual).__name__}, not a float"
     assert same(actual, expected, rel), f"got {actual!r}, expected {expected!r}"
+
+
+def balanced(tex: str) -> bool:
+    """Do a LaTeX text's braces pair up (escaped ones, \\{ and \\}, aside)?"""
+    depth = 0
+    for tok in re.findall(r"\\.|[{}]", tex):
+        depth += {"{": 1, "}": -1}.get(tok, 0)
+        if depth < 0:
+            return False
+    return depth == 0

@@ -13,6 +13,7 @@ import math
 import re
 
 import pytest
+from helpers import balanced
 
 from autograd.notation import latex_number, number, visible
 from autograd.symbolic import evaluate
@@ -169,7 +170,7 @@ def test_every_derivations_numbers_evaluate_to_its_value(example):
             assert d.text(visible, asked).startswith(quantity + " = ")  # the name a claim gives it
             tex = d.latex(digits=asked)
             assert tex.endswith(" = " + latex_number(d.value, digits))
-            assert _balanced(tex) and "\u2212" not in tex
+            assert balanced(tex) and "\u2212" not in tex
 
 
 def test_the_text_report_shows_every_derivation(example):
@@ -201,13 +202,6 @@ def test_the_2331_report_is_about_half_the_old_one(doc):
     assert len(text(report).split("\n")) <= OLD_LINES * 0.55
 
 
-def _balanced(tex):
-    depth = 0
-    for tok in re.findall(r"\\.|[{}]", tex):
-        depth += {"{": 1, "}": -1}.get(tok, 0)
-        if depth < 0:
-            return False
-    return depth == 0
 
 
 SOFTMAX_SQUARED = """

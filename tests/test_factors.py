@@ -11,9 +11,9 @@ checked here for every op of the table, on random graphs labelled and unlabelled
 from __future__ import annotations
 
 import math
-import re
 
 import pytest
+from helpers import balanced
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from op_cases import ROWS, apply
@@ -54,13 +54,6 @@ def agrees(shown, value):
     return math.isclose(shown, value, rel_tol=1e-9, abs_tol=1e-300)
 
 
-def balanced(tex):
-    depth = 0
-    for tok in re.findall(r"\\.|[{}]", tex):
-        depth += {"{": 1, "}": -1}.get(tok, 0)
-        if depth < 0:
-            return False
-    return depth == 0
 
 
 # --- the must-show: ∂E/∂w16 of the 2-3-3-1 network -------------------------------------
