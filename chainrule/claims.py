@@ -38,9 +38,9 @@ from typing import cast
 
 from autograd import Value
 from autograd.explain import explain_all
-from autograd.notation import number, plus, signed
-from nn.losses import LOSSES
+from autograd.notation import number
 
+from .derivations import Deriver
 from .netfile import GRADIENT, claim_number, delta_label
 from .walkthrough import NeuronStep, Walkthrough
 
@@ -314,13 +314,39 @@ def _grade(quantity: str, text: str, q: Claimable | None, why: Mapping[str, str]
 
 
 def derivations_of(w: Walkthrough, wanted: Iterable[Claimable]) -> dict[str, str]:
-    """How each quantity's value is worked out, by name: the chain rule for a gradient or a δ
-    (one set of sweeps for them all, however many), the formula with its numbers otherwise."""
+    """How each quantity's value is worked out, by name: the walkthrough's own derivation
+    (``derivations.Deriver``: a net input, an output, E, a δ, a new value), the chain rule for
+    any other gradient (one set of sweeps for them all, however many), or what there is to say."""
     wanted = list({q.name: q for q in wanted}.values())
-    chained = [(q.name, q.node) for q in wanted if q.kind in ("gradient", "δ") and q.node is not None]
+    chained = [(q.name, q.node) for q in wanted if q.kind == "gradient" and q.node is not None]
     explained = explain_all(w.E, [node for _, node in chained]) if chained else []
     chains = {name: str(e) for (name, _), e in zip(chained, explained)}
-    return {q.name: DERIVE.get(q.kind, _nothing)(w, q, chains.get(q.name, "")) for q in wanted}
+    deriver = Deriver(w) if any(q.kind in WORKED for q in wanted) else None
+    return {q.name: _worked(deriver, q) if deriver and q.kind in WORKED
+            else DERIVE.get(q.kind, _nothing)(w, q, chains.get(q.name, "")) for q in wanted}
+
+
+WORKED = ("net", "out", "E", "δ", "new")  # the walkthrough works these itself
+
+
+def _worked(d: Deriver, q: Claimable) -> str:
+    """The walkthrough's derivation of a quantity (for an output, its net input's too)."""
+    n = q.neuron
+    if q.kind == "E":
+        return d.loss().text()
+    if q.kind == "new" and q.node is not None:
+        return d.new_of(q.node, q.value).text()
+    if n is None:
+        return ""
+    net = d.net_of(n).text()
+    if q.kind == "net":
+        return net
+    if q.kind == "δ" and n.out_node is not None and n.net_node is not None:
+        return d.delta_of(n, n.out_node, n.net_node).text()
+    if q.kind == "out" and n.out_node is not None and n.out_node is not n.net_node:
+        row = next(r for r in d.w.neurons if any(m is n for m in r))
+        return d.out_of(n, row, n.out_node).text() + "\n" + net
+    return f"{q.name} = {n.net_label} (a linear neuron's output is its net input)\n{net}"
 
 
 def _gradient(w: Walkthrough, q: Claimable, chain: str) -> str:
@@ -330,29 +356,6 @@ def _gradient(w: Walkthrough, q: Claimable, chain: str) -> str:
     if q.neuron is not None and q.neuron.activation == "linear":  # out_n3 is the node net_n3
         return f"{q.name} = ∂E/∂{q.neuron.net_label} (a linear neuron's output is its net input)\n{chain}"
     return chain
-
-
-def _delta(w: Walkthrough, q: Claimable, chain: str) -> str:
-    """δ is ∂E/∂net: its chain rule."""
-    net = q.neuron.net_label if q.neuron is not None else "net"
-    return f"{q.name} = ∂E/∂{net}\n{chain}" if chain else f"{q.name} = ∂E/∂{net} = {number(q.value)}"
-
-
-def _net(w: Walkthrough, q: Claimable, chain: str) -> str:
-    return net_formula(q.neuron) if q.neuron is not None else ""
-
-
-def _out(w: Walkthrough, q: Claimable, chain: str) -> str:
-    """The activation of the net input, and the net input."""
-    return out_formula(w, q.neuron) + "\n" + net_formula(q.neuron) if q.neuron is not None else ""
-
-
-def _new(w: Walkthrough, q: Claimable, chain: str) -> str:
-    return update_formula(q.node, w.spec.learning_rate, q.value) if q.node is not None else ""
-
-
-def _error(w: Walkthrough, q: Claimable, chain: str) -> str:
-    return error_formula(w)
 
 
 def _error_after(w: Walkthrough, q: Claimable, chain: str) -> str:
@@ -371,40 +374,4 @@ def _nothing(w: Walkthrough, q: Claimable, chain: str) -> str:
     return ""
 
 
-DERIVE = {"gradient": _gradient, "δ": _delta, "net": _net, "out": _out, "new": _new, "E": _error,
-          "E after": _error_after, "input": _given, "parameter": _given}
-
-
-def net_formula(n: NeuronStep) -> str:
-    """net_n3 = w1·x1 + w4·x2 + b1 = 0.1·0.23 + 0.4·0.55 + 0.1 = 0.343: a net input, worked."""
-    xs = [(x.label, x.data) if isinstance(x, Value) else (number(x), x) for x in n.inputs]
-    names = [f"{w.label}·{x}" for w, (x, _) in zip(n.weights, xs)] + [n.bias.label]
-    numbers = [f"{signed(w.data)}·{signed(v)}" for w, (_, v) in zip(n.weights, xs)] + [number(n.bias.data)]
-    return f"{n.net_label} = {' + '.join(names)} = {plus(numbers)} = {number(n.net)}"
-
-
-def out_formula(w: Walkthrough, n: NeuronStep) -> str:
-    """out_n3 = relu(net_n3) = relu(0.343) = 0.343; softmax's by its layer's net inputs."""
-    out = _out_label(n)
-    if n.activation == "linear":
-        return f"{out} = {n.net_label} = {number(n.out)}"
-    if n.activation != "softmax":
-        return f"{out} = {n.activation}({n.net_label}) = {n.activation}({number(n.net)}) = {number(n.out)}"
-    layer = next(row for row in w.neurons if any(m is n for m in row))
-    total = " + ".join(f"e^{signed(m.net)}" for m in layer)
-    return f"{out} = e^{n.net_label} / Σₖ e^net_k = e^{signed(n.net)} / ({total}) = {number(n.out)}"
-
-
-def error_formula(w: Walkthrough) -> str:
-    """E = ½ Σₖ (targetₖ − outₖ)², with the outputs and the targets (or the class) in it."""
-    outs = ", ".join(f"{_out_label(n)} = {number(n.out)}" for n in w.neurons[-1])
-    target = w.spec.target
-    wanted = f"class = {target}" if isinstance(target, int) else "target = " + ", ".join(map(number, target))
-    return f"{LOSSES[w.spec.loss].formula}, with {outs}; {wanted}: E = {number(w.E.data)}"
-
-
-def update_formula(p: Value, lr: float, new: float) -> str:
-    """new w16 = w16 − lr·∂E/∂w16 = 0.7 − 0.01·0.002468209 = 0.69997532: a step, worked."""
-    d = STEP_DIGITS
-    return (f"new {p.label} = {p.label} − lr·∂E/∂{p.label} = "
-            f"{plus([number(p.data, d), '-' + f'{number(lr, d)}·{signed(p.grad, d)}'])} = {number(new, d)}")
+DERIVE = {"gradient": _gradient, "E after": _error_after, "input": _given, "parameter": _given}

@@ -18,6 +18,7 @@ from autograd import explain
 from chainrule import netfile, walkthrough
 from chainrule.claims import UNKNOWN, Quantities, agrees, check_claims, closest, derivations_of, value_of
 from chainrule.cli import main
+from chainrule.report import build_report
 
 DOC_2331 = (Path(chainrule.__file__).parent / "examples" / "doc_2331.toml").read_text(encoding="utf-8")
 INF, NAN = math.inf, math.nan
@@ -222,7 +223,7 @@ def test_a_wrong_gradient_gets_its_derivation():
     assert wrong[0].why == wrong[1].why == str(explain(w.E, w17))
     assert wrong[0].why.startswith("∂E/∂w17 = ∂E/∂out_n9 · ∂out_n9/∂net_n9 · ∂net_n9/∂w17\n")
     assert wrong[2].why == str(explain(w.E, w.nodes["out_n9"]))
-    assert wrong[3].why == "new w17 = w17 − lr·∂E/∂w17 = 0.8 − 0.01·0.1408132 = 0.79859187"
+    assert wrong[3].why == "new w17 = w17 − 0.01·∂E/∂w17 = 0.8 − 0.01·0.140813 = 0.798592"
     assert [r.name for r in wrong] == ["∂E/∂w17", "∂E/∂w17", "∂E/∂out_n9", "new w17"]
 
 
@@ -312,7 +313,7 @@ def test_an_unnamed_neurons_delta_and_a_linear_output():
     assert r.why.startswith("∂E/∂out[1,0] = ∂E/∂net[1,0] (a linear neuron's output is its net input)\n"
                             "∂E/∂net[1,0] = ")
     (r,) = check_claims(w, {"out[1,0]": "1"})
-    assert r.why == ("out[1,0] = net[1,0] = 0.05776\n"
+    assert r.why == ("out[1,0] = net[1,0] (a linear neuron's output is its net input)\n"
                      "net[1,0] = w[1][0,0]·out[0,0] + b[1][0] = 0.125·0.4621 + 0 = 0.05776")
 
 
@@ -390,19 +391,19 @@ def test_the_callers_derivations_come_first():
         ("doc_2331", "net_n3", "net_n3 = w1·x1 + w4·x2 + b1 = 0.1·0.23 + 0.4·0.55 + 0.1 = 0.343"),
         ("doc_2331", "out_n3", "out_n3 = relu(net_n3) = relu(0.343) = 0.343\n"
                                "net_n3 = w1·x1 + w4·x2 + b1 = 0.1·0.23 + 0.4·0.55 + 0.1 = 0.343"),
-        ("doc_2331", "E", "E = ½ Σₖ (targetₖ − outₖ)², with out_n9 = 0.8035; target = 0.01: E = 0.3148"),
-        ("doc_2331", "new w16", "new w16 = w16 − lr·∂E/∂w16 = 0.7 − 0.01·0.002468209 = 0.69997532"),
-        ("doc_2331", "new b7", "new b7 = b7 − lr·∂E/∂b7 = −0.7 − 0.01·0.1252898 = −0.7012529"),
+        ("doc_2331", "E", "E = 0.5·(target − out_n9)² = 0.5·(0.01 − 0.8035)² = 0.3148"),
+        ("doc_2331", "new w16", "new w16 = w16 − 0.01·∂E/∂w16 = 0.7 − 0.01·0.00246821 = 0.699975"),
+        ("doc_2331", "new b7", "new b7 = b7 − 0.01·∂E/∂b7 = −0.7 − 0.01·0.12529 = −0.701253"),
         ("doc_2331", "E after",
          "E after = E again, every parameter p replaced by p − lr·∂E/∂p: 0.31480675 → 0.31256284"),
         ("doc_2331", "w16", "w16 is a parameter that the network file gives"),
         ("doc_2331", "x1", "x1 is an input that the network file gives"),
-        ("all_sigmoid_222", "E", "E = ½ Σₖ (targetₖ − outₖ)², with out_o1 = 0.7514, out_o2 = 0.7729; "
-                                 "target = 0.01, 0.99: E = 0.2984"),
-        ("doc_003_softmax", "E", "E = −log pᵧ, p = softmax(z), with out_p1 = 0.3857, out_p2 = 0.1492, "
-                                 "out_p3 = 0.4651; class = 1: E = 1.903"),
+        ("all_sigmoid_222", "E", "E = 0.5·((target_o1 − out_o1)² + (target_o2 − out_o2)²) = "
+                                 "0.5·((0.01 − 0.7514)² + (0.99 − 0.7729)²) = 0.2984"),
+        ("doc_003_softmax", "E", "E = −log(out_p2) = −log(0.1492) = 1.903"),
         ("doc_003_softmax", "out_p1",
-         "out_p1 = e^net_p1 / Σₖ e^net_k = e^0.469 / (e^0.469 + e^(−0.481) + e^0.656) = 0.3857\n"
+         "out_p1 = exp(net_p1)/(exp(net_p1) + exp(net_p2) + exp(net_p3)) = "
+         "exp(0.469)/(exp(0.469) + exp(−0.481) + exp(0.656)) = 0.3857\n"
          "net_p1 = w[1][0,0]·out_Y1 + w[1][0,1]·out_Y2 + w[1][0,2]·out_Y3 + w[1][0,3]·out_Y4 + b[1][0] = "
          "0.3·1.12 + (−0.2)·0 + 0.5·0 + 0.1·1.33 + 0 = 0.469"),
         ("doc_003_softmax", "out_Y2", "out_Y2 = relu(net_Y2) = relu(−0.55) = 0\n"
@@ -419,16 +420,17 @@ def test_chainrules_own_derivation_of_each_kind(name, quantity, derivation):
     assert r.why == derivation
 
 
-def test_a_delta_and_a_gradient_are_derived_by_the_chain_rule_in_one_sweep():
+def test_a_delta_is_the_walkthroughs_and_a_gradient_the_chain_rule():
     w = WORKED["doc_2331"]
     table = Quantities(w)
     wanted = [table.find(q) for q in ("δ3", "∂E/∂net_n3", "∂E/∂w1", "δ_n9")]
     got = derivations_of(w, [q for q in wanted if q is not None])
     net3, net9 = w.nodes["net_n3"], w.nodes["net_n9"]
-    assert got == {"δ_n3": "δ_n3 = ∂E/∂net_n3\n" + str(explain(w.E, net3)),
-                   "∂E/∂net_n3": str(explain(w.E, net3)),
+    report = build_report(w).derivations()
+    assert got == {"δ_n3": report["δ_n3"].text(), "∂E/∂net_n3": str(explain(w.E, net3)),
                    "∂E/∂w1": str(explain(w.E, next(p for p in w.params if p.label == "w1"))),
-                   "δ_n9": "δ_n9 = ∂E/∂net_n9\n" + str(explain(w.E, net9))}
+                   "δ_n9": report["δ_n9"].text()}
+    assert got["δ_n9"].endswith("= 0.7935·0.1579 = 0.1253") and net9.grad == report["δ_n9"].value
 
 
 @given(st.text(max_size=30), st.text(max_size=12))
