@@ -34,6 +34,9 @@ class Names:
     """Every node of the graphs below ``roots`` by a readable name (its label when it has one)."""
 
     def __init__(self, *roots: Value) -> None:
+        for i, root in enumerate(roots):
+            if not hasattr(root, "_op") or not hasattr(root, "label"):
+                raise TypeError(f"Names: roots[{i}] is a {type(root).__name__}, not a Value")
         self._names: dict[Value, str] = {}
         self._counts: dict[str, int] = {}
         for root in roots:
@@ -105,4 +108,6 @@ def _compound(name: str) -> bool:
 
 def name_of(v: Value) -> str:
     """``v``'s readable name within its own graph (its label, if it has one)."""
+    if not hasattr(v, "_op") or not hasattr(v, "label"):
+        raise TypeError(f"name_of: expected a Value, not a {type(v).__name__}")
     return v.label or Names(v)[v]

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 from autograd import Explanation, Value
-from autograd.notation import exact
+from autograd.notation import check_digits, exact
 from autograd.update import UpdateRow, UpdateTable
 from nn.losses import LOSSES
 
@@ -210,6 +210,7 @@ def build_report(w: Walkthrough, claims: dict[str, str] | None = None, *, digits
     """The report of a worked step; ``claims`` default to the network file's own. ``digits``:
     significant digits in every section; ``paths``: each gradient along every path too;
     ``matrices``: the layers in matrix form in the text too."""
+    check_digits(digits, "build_report")
     spec = w.spec
     claims = spec.claims if claims is None else claims
     loss = LOSSES[spec.loss]

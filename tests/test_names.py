@@ -209,3 +209,11 @@ def _nodes(root):
             seen.append(v)
             stack.extend(reversed(v.inputs))
     return seen
+
+
+@pytest.mark.parametrize("bad", [3.0, "x", None, [1.0]])
+def test_anything_but_a_value_is_refused_by_name(bad):
+    with pytest.raises(TypeError, match="Value"):
+        Names(bad)
+    with pytest.raises(TypeError, match="Value"):
+        name_of(bad)

@@ -168,3 +168,10 @@ def test_renderers_read_the_report_only(renderer):
     # of matrix_form only its writers of the report's matrices, never matrix_form(walkthrough)
     assert names("derivations") <= {"Derivation"}
     assert names("matrix_form") <= {"text", "markdown", "latex", "as_dict", "block", "bmatrix", "beside"}
+
+
+@pytest.mark.parametrize("digits", [0, 18, 2.5, "4", True])
+def test_digits_out_of_range_are_refused_by_name(digits):
+    w = work(netfile.resolve("doc_2331"))
+    with pytest.raises((TypeError, ValueError), match="build_report: digits"):
+        build_report(w, digits=digits)
