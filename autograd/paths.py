@@ -163,17 +163,29 @@ class _PathsTo:
 
 def _below(order: list[Value], edges: Edges, stops: set[Value]) -> dict[Value, dict[Value, float]]:
     """{node: {Q: ∂node/∂Q summed over the routes through unlabelled nodes}}, Q the labelled
-    nodes (and ``stops``) first met below node along ``edges``: one sweep, inputs before users."""
+    nodes (and ``stops``) first met below node along ``edges``: one sweep, inputs before users.
+
+    An unlabelled node read by one user alone, through a partial of 1 (``sum(terms)``'s chain
+    of additions), hands that user its map instead of a copy: a sum of n labelled terms costs
+    n steps, not n²/2. The numbers are the same (1·v is v), but for the sign of a zero."""
+    users: dict[Value, int] = {}
+    for node in order:
+        for x, _ in edges[node]:
+            users[x] = users.get(x, 0) + 1
     below: dict[Value, dict[Value, float]] = {}
     for node in order:  # inputs before users
-        acc: dict[Value, float] = {}
+        acc: dict[Value, float] | None = None
         for x, d in edges[node]:
+            if acc is None and d == 1.0 and users[x] == 1 and not (x.label or x in stops):
+                acc = below.pop(x)  # its only reader: taken over, not copied
+                continue
+            acc = {} if acc is None else acc
             if x.label or x in stops:
                 acc[x] = acc.get(x, 0.0) + d
             else:
                 for q, v in below[x].items():
                     acc[q] = acc.get(q, 0.0) + d * v
-        below[node] = acc
+        below[node] = {} if acc is None else acc
     return below
 
 
