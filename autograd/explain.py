@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from .factors import FactorFormula, Formulas
 from .notation import check_digits, latex_name, latex_number, number, signed
 from .paths import AllPaths, PathSet, PathView, dag_paths
+from .symbolic import Expr, product, reproducing, symbol, total
 from .validate import whole
 from .value import Value
 
@@ -104,11 +105,23 @@ class Explanation:
         return " · ".join(self._partial(f) for f in term.factors)
 
     def _numeric(self, term: Term) -> str:
-        return " · ".join(signed(f.value, self.digits) for f in term.factors)
+        d = self._term_digits(term)
+        return " · ".join(signed(f.value, d) for f in term.factors)
 
     def _sum(self, values: list[float]) -> str:
         first, *rest = values
-        return " + ".join([number(first, self.digits), *(signed(v, self.digits) for v in rest)])
+        d = self._sum_digits()
+        return " + ".join([number(first, d), *(signed(v, d) for v in rest)])
+
+    def _term_digits(self, term: Term) -> int:
+        """Digits for a path's factors so that their product, done by hand, gives the term."""
+        return _enough([f.value for f in term.factors], product, term.value, self.digits)
+
+    def _sum_digits(self) -> int:
+        """Digits for the terms so that their sum, done by hand, gives the total (all listed)."""
+        if self.omitted:
+            return self.digits
+        return _enough([t.value for t in self.terms], total, self.total, self.digits)
 
     def factor_formulas(self) -> list[tuple[Factor, FactorFormula]]:
         """Each distinct factor of the listed terms that has a formula worth showing, in order."""
@@ -178,7 +191,7 @@ class Explanation:
             return r" \cdot ".join(self._partial_latex(f) for f in t.factors)
 
         def numeric(t: Term) -> str:
-            return r" \cdot ".join(_latex_signed(f.value, self.digits) for f in t.factors)
+            return r" \cdot ".join(_latex_signed(f.value, self._term_digits(t)) for f in t.factors)
 
         rows = [f"{lhs} &= " + r" \\ &\quad + ".join(symbolic(t) for t in self.terms)]
         for i, (f, formula) in enumerate(formulas):
@@ -189,7 +202,7 @@ class Explanation:
         if self.omitted:
             rows.append(rf"&\quad + \dots \text{{({self.omitted} more)}}")
         if len(self.terms) > 1 or self.omitted:
-            rows.append("&= " + " + ".join(_latex_signed(t.value, self.digits) for t in self.terms)
+            rows.append("&= " + " + ".join(_latex_signed(t.value, self._sum_digits()) for t in self.terms)
                         + (r" + \dots" if self.omitted else ""))
         rows.append("&= " + latex_number(self.total, self.digits))
         return r"\begin{aligned}" + " \\\\\n".join(rows) + r"\end{aligned}"
@@ -203,6 +216,12 @@ class Explanation:
 
     def _repr_latex_(self) -> str:
         return "$$" + self.latex() + "$$"
+
+
+def _enough(values: list[float], join: Callable[[list[Expr]], Expr], result: float, digits: int) -> int:
+    """The digits ``values`` need for ``join`` of them, done by hand, to give ``result``."""
+    keys = [f"_v{i}" for i in range(len(values))]
+    return reproducing(join([symbol(k) for k in keys]), dict(zip(keys, values)), result, digits)[1]
 
 
 def _latex_signed(x: float, digits: int) -> str:
