@@ -202,7 +202,8 @@ class Explanation:
         if self.omitted:
             rows.append(rf"&\quad + \dots \text{{({self.omitted} more)}}")
         if len(self.terms) > 1 or self.omitted:
-            rows.append("&= " + " + ".join(_latex_signed(t.value, self._sum_digits()) for t in self.terms)
+            d = self._sum_digits()
+            rows.append("&= " + " + ".join(_latex_signed(t.value, d) for t in self.terms)
                         + (r" + \dots" if self.omitted else ""))
         rows.append("&= " + latex_number(self.total, self.digits))
         return r"\begin{aligned}" + " \\\\\n".join(rows) + r"\end{aligned}"

@@ -22,7 +22,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from .graph import operands
-from .names import Names
+from .names import Names, name_of
 from .notation import latex_name
 from .op import BINARY, CONST_LEFT, NARY
 from .ops import SUM
@@ -49,6 +49,7 @@ MAX_VISITS = 200  # nodes searched for routes before giving up on a formula
 LONGEST = 16  # an unlabelled node is written out while its formula has at most this many parts
 MAX_DEPTH = 8  # a value's formula is written out this many ops down, at most
 LONGEST_FACTOR = 60  # a factor's formula longer than this is not worth reading: the number alone
+LONGEST_VALUE = 400  # a value's (a loss over many outputs: ½ Σ (tₖ − oₖ)², term by term) is
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ class Formulas:
         try:
             return self.names.atom(v)
         except KeyError:
-            return v.label or "·"
+            return v.label or name_of(v)  # a node of another graph: named in its own
 
     def of(self, top: Value, bottom: Value, value: float) -> FactorFormula | None:
         """∂top/∂bottom's formula, or None when it has too many routes, reads too long, or does
@@ -149,7 +150,7 @@ class Formulas:
             return None
         expr = self._written(v, 0)
         nodes = self._ids_in(expr)
-        if size(expr) > LONGEST_FACTOR or not _agrees(
+        if size(expr) > LONGEST_VALUE or not _agrees(
             evaluate(expr, {k: n.data for k, n in nodes.items()}), v.data
         ):
             return None
@@ -166,7 +167,7 @@ class Formulas:
             return total([self._written(x, depth + 1) for x in operands(v)])
         env = {k: self._written(x, depth + 1) for k, x in zip("xy", operands(v))}
         written = simplify(substitute(parse_cached(op.formula), env))
-        return written if depth == 0 or size(written) <= LONGEST_FACTOR else self.expr(v)
+        return written if depth == 0 or size(written) <= LONGEST_VALUE else self.expr(v)
 
     def _sum(self, v: Value) -> Expr:
         return total([self.expr(x) for x in operands(v)])

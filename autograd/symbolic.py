@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import copy
 import math
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -81,12 +82,47 @@ def _balanced(items: list[Expr], op: ast.operator, empty: float) -> Expr:
 
 
 def evaluate(expr: Expr, values: Mapping[str, float]) -> float:
-    """The expression's value, names read from ``values``, with the engine's IEEE functions."""
-    code = compile(ast.fix_missing_locations(ast.Expression(expr)), "<formula>", "eval")
+    """The expression's value, names read from ``values``, with the engine's IEEE functions
+    (nan where it cannot be done: a name with no value, an activation's derivative ``d_relu``).
+    Walked, not compiled: a walkthrough checks tens of thousands of small expressions."""
     try:
-        return float(eval(code, {"__builtins__": {}, **FUNCTIONS}, dict(values)))
-    except (ArithmeticError, ValueError, NameError, TypeError):  # d_relu(x) and the like: shown only
+        return float(_value(expr, values))
+    except (ArithmeticError, ValueError, KeyError, TypeError):
         return math.nan
+
+
+_ARITHMETIC: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.Div: FUNCTIONS["ieee_div"], ast.Pow: FUNCTIONS["ieee_pow"],
+    ast.Gt: operator.gt, ast.Lt: operator.lt, ast.GtE: operator.ge, ast.LtE: operator.le,
+    ast.Eq: operator.eq, ast.NotEq: operator.ne,
+}
+
+
+def _value(e: Expr, values: Mapping[str, float]) -> Any:
+    if isinstance(e, ast.Constant):
+        return e.value
+    if isinstance(e, ast.Name):
+        return values[e.id]
+    if isinstance(e, ast.BinOp):
+        return _ARITHMETIC[type(e.op)](_value(e.left, values), _value(e.right, values))
+    if isinstance(e, ast.UnaryOp) and isinstance(e.op, ast.USub):
+        return -_value(e.operand, values)
+    if isinstance(e, ast.Call) and isinstance(e.func, ast.Name):
+        return FUNCTIONS[e.func.id](*(_value(a, values) for a in e.args))
+    return _decision(e, values)
+
+
+def _decision(e: Expr, values: Mapping[str, float]) -> Any:
+    """A comparison, and/or, or if/else, as relu′'s and pow's partials have them."""
+    if isinstance(e, ast.Compare) and len(e.ops) == 1:
+        return _ARITHMETIC[type(e.ops[0])](_value(e.left, values), _value(e.comparators[0], values))
+    if isinstance(e, ast.BoolOp):
+        parts = [bool(_value(v, values)) for v in e.values]
+        return all(parts) if isinstance(e.op, ast.And) else any(parts)
+    if isinstance(e, ast.IfExp):
+        return _value(e.body, values) if _value(e.test, values) else _value(e.orelse, values)
+    raise TypeError(f"cannot evaluate {ast.dump(e)}")
 
 
 def reproducing(expr: Expr, values: Mapping[str, float], result: float, digits: int) -> tuple[Expr, int]:
@@ -105,13 +141,11 @@ def reproducing(expr: Expr, values: Mapping[str, float], result: float, digits: 
 
 
 def _within_last_digit(got: float, result: float, digits: int) -> bool:
-    """Does ``got`` agree with ``result`` as far as numbers rounded to ``digits`` can (a relative
-    ½·10^(1 − digits): 1 − 0.883² read as 0.2203 for 0.2204 is rounding, 0 for 1.4e-11 is not)?"""
+    """Does ``got``, the arithmetic redone, read as ``result`` does to ``digits``? (0.1002·0.343
+    is 0.03437: it does not read 0.03438, so the numbers need another digit.)"""
     if not (math.isfinite(got) and math.isfinite(result)):
         return got == result
-    if result == 0.0:
-        return got == 0.0
-    return abs(got - result) <= 0.5 * 10.0 ** (1 - digits) * abs(result)
+    return number(got, digits) == number(result, digits)
 
 
 def is_constant(e: Expr, value: float | None = None) -> bool:
@@ -402,6 +436,9 @@ class Writer:
         power = b.value if isinstance(b, ast.Constant) and isinstance(b.value, float) else None
         if power in SUPERSCRIPTS and not self.latex:  # x², as the documents write it
             return base + SUPERSCRIPTS[power], POWER
+        bracketed = base.startswith(r"\left(") and base.endswith(r"\right)")
+        if self.latex and not bracketed and ("^" in base or "_" in base):  # {w^{[1]}_{0,2}}^{2}
+            base = "{" + base + "}"
         return (f"{base}^{{{self._write(b, 0)}}}" if self.latex else f"{base}^{self._write(b, ATOM)}"), POWER
 
     def _call(self, name: str, args: list[Expr]) -> tuple[str, int]:

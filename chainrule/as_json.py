@@ -22,10 +22,11 @@ from .matrix_form import as_dict
 from .report import Report
 
 
-def _derivation(e: Explanation) -> dict[str, Any]:
+def _derivation(e: Explanation, digits: int) -> dict[str, Any]:
     """An explanation's terms: each a product of factors ∂top/∂bottom with their values, each
     path's product, and each factor's formula with its numbers (as the text shows them)."""
-    formulas = {(f.top, f.bottom): formula.text(e.name, 17, f.value) for f, formula in e.factor_formulas()}
+    formulas = {(f.top, f.bottom): formula.text(e.name, digits, f.value)
+                for f, formula in e.factor_formulas()}
     return {"form": e.form, "n_terms": e.n_terms, "total": e.total,
             "terms": [{"product": t.value,
                        "factors": [{"of": e.name(f.top), "by": e.name(f.bottom), "value": f.value,
@@ -33,9 +34,10 @@ def _derivation(e: Explanation) -> dict[str, Any]:
                       for t in e.terms]}
 
 
-def _line(d: Derivation) -> dict[str, Any]:
+def _line(d: Derivation, digits: int) -> dict[str, Any]:
     """A derivation: its quantity, value, and the text and LaTeX a reader sees (all digits)."""
-    return {"quantity": d.quantity, "value": d.value, "text": d.text(digits=17), "latex": d.latex(digits=17)}
+    return {"quantity": d.quantity, "value": d.value, "text": d.text(digits=digits),
+            "latex": d.latex(digits=digits)}
 
 
 def as_json(report: Report) -> dict[str, Any]:
@@ -56,19 +58,20 @@ def as_json(report: Report) -> dict[str, Any]:
         "learning_rate": report.learning_rate,
         "forward": [{"neuron": n.neuron, "net": n.net, "out": n.out, "delta": n.delta,
                      "activation": n.activation, "net_label": n.net_label,
-                     "net_derivation": _line(n.net_line),
-                     "out_derivation": _line(n.out_line) if n.out_line else None,
+                     "net_derivation": _line(n.net_line, report.digits),
+                     "out_derivation": _line(n.out_line, report.digits) if n.out_line else None,
                      "products": [{"weight": w.name, "w": w.value, "input": x.name, "x": x.value}
                                   for w, x in n.products],
                      "bias": {"name": n.bias.name, "value": n.bias.value}}
                     for n in report.forward],
         "E": report.E,
         "target": report.target,
-        "E_derivation": _line(report.loss_line),
-        "deltas": [_line(d) for d in report.deltas],
+        "E_derivation": _line(report.loss_line, report.digits),
+        "deltas": [_line(d, report.digits) for d in report.deltas],
         "parameters": [{"name": g.name, "value": g.value, "grad": g.grad, "new": g.new,
-                        "delta_form": _line(g.line), "new_derivation": _line(g.new_line),
-                        "derivation": _derivation(g.explanation)} for g in report.gradients],
+                        "delta_form": _line(g.line, report.digits),
+                        "new_derivation": _line(g.new_line, report.digits),
+                        "derivation": _derivation(g.explanation, report.digits)} for g in report.gradients],
         "matrix_form": as_dict(report.matrices, strict=False),
         "E_after": report.E_after,
         "change": report.change,

@@ -201,8 +201,13 @@ def target_text(w: Walkthrough) -> str:
         return f"class y = {spec.target} ({names[spec.target]})"
     names = [n.name for n in w.neurons[-1]]
     if len(names) == 1:
-        return f"target = {exact(spec.target[0])}"
-    return ", ".join(f"target_{name} = {exact(t)}" for name, t in zip(names, spec.target))
+        return f"target = {_as_written(spec.target[0])}"
+    return ", ".join(f"target_{name} = {_as_written(t)}" for name, t in zip(names, spec.target))
+
+
+def _as_written(t: float) -> str:
+    """A target as a file writes it: 1, not 1.0; 0.99, not 0.98999999999999999."""
+    return exact(t).removesuffix(".0")
 
 
 def build_report(w: Walkthrough, claims: dict[str, str] | None = None, *, digits: int = 4,

@@ -400,7 +400,7 @@ def test_the_callers_derivations_come_first():
         ("doc_2331", "x1", "x1 is an input that the network file gives"),
         ("all_sigmoid_222", "E", "E = 0.5·((target_o1 − out_o1)² + (target_o2 − out_o2)²) = "
                                  "0.5·((0.01 − 0.7514)² + (0.99 − 0.7729)²) = 0.2984"),
-        ("doc_003_softmax", "E", "E = −log(out_p2) = −log(0.1492) = 1.903"),
+        ("doc_003_softmax", "E", "E = −log(out_p2) = −log(0.14918) = 1.903"),
         ("doc_003_softmax", "out_p1",
          "out_p1 = exp(net_p1)/(exp(net_p1) + exp(net_p2) + exp(net_p3)) = "
          "exp(0.469)/(exp(0.469) + exp(−0.481) + exp(0.656)) = 0.3857\n"

@@ -79,7 +79,7 @@ def test_backward_gives_the_gradients(outputs):
 
 def test_explain_prints_the_chain_rule(outputs):
     assert printed(outputs["explain-text"]).splitlines() == [  # each factor's formula, then the numbers
-        "∂e/∂b = ∂e/∂h · ∂h/∂b", "  where ∂e/∂h = tanh′(h) = 1 − e² = 1 − 0.883² = 0.2204",
+        "∂e/∂b = ∂e/∂h · ∂h/∂b", "  where ∂e/∂h = tanh′(h) = 1 − e² = 1 − 0.88296² = 0.2204",
         "        ∂h/∂b = a = 2", "      = 0.2204 · 2", "      = 0.4408"]
 
 
@@ -87,7 +87,7 @@ def test_explain_as_a_cells_value_is_typeset(outputs):
     md = value(outputs["explain-math"], "text/markdown")
     assert md.startswith("$$") and md.rstrip().endswith("$$")
     assert r"\frac{\partial e}{\partial h} \cdot \frac{\partial h}{\partial a}" in md
-    assert "0.2204 \\cdot 4.389" in md and "0.9672" in md
+    assert "0.220376 \\cdot 4.38906" in md and "0.9672" in md
 
 
 def svg(outputs: list[dict]) -> str:

@@ -74,9 +74,9 @@ def test_every_parameter_with_value_gradient_update_and_derivation(rendered):
         assert factors == [[f.value for f in term.factors] for term in g.explanation.terms]
         e = g.explanation
         assert [term["product"] for term in p["derivation"]["terms"]] == [t.value for t in e.terms]
-        formulas = {(e.name(f.top), e.name(f.bottom)): formula.text(e.name, 17)
+        formulas = {(e.name(f.top), e.name(f.bottom)): formula.text(e.name, report.digits, f.value)
                     for f, formula in e.factor_formulas()}
-        for term in p["derivation"]["terms"]:  # each factor with its formula's steps, all digits
+        for term in p["derivation"]["terms"]:  # each factor with its formula's steps, as shown
             assert all(f["formula"] == formulas.get((f["of"], f["by"]), []) for f in term["factors"])
 
 
