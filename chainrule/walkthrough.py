@@ -8,7 +8,6 @@ report that the text, Markdown and JSON renderers write.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from autograd import Explanation, Value
@@ -18,7 +17,7 @@ from nn import MLP, SGD
 from nn.losses import LOSSES
 from nn.readout import readout
 
-from .netfile import GRADIENT, NetSpec
+from .netfile import NetSpec
 
 
 @dataclass(frozen=True)
@@ -51,29 +50,6 @@ class Walkthrough:
     loss_after: float
     history: list[float] = field(default_factory=list)  # E after each further step
     nodes: dict[str, Value] = field(default_factory=dict)  # every labelled node of the graph
-
-    def value_of(self, quantity: str) -> float | None:
-        """The number a claim names: a label (net_n3), E, ∂E/∂w16 (or dE/dw16), new w16."""
-        q = quantity.strip()
-        if GRADIENT.match(q):
-            v = self.gradient_of(q)
-            return None if v is None else v.grad
-        m = re.fullmatch(r"new\s+(.+)|(.+?)\s+after", q)
-        if m:
-            return self._after((m.group(1) or m.group(2)).strip())
-        v = self.nodes.get(q)
-        return None if v is None else v.data
-
-    def gradient_of(self, quantity: str) -> Value | None:
-        """The node whose gradient "∂E/∂w16" (or "dE/dw16") names; None when there is none."""
-        q = quantity.strip()
-        return self.nodes.get(GRADIENT.sub("", q).strip()) if GRADIENT.match(q) else None
-
-    def _after(self, name: str) -> float | None:
-        """A quantity after the step: E, or a parameter's new value."""
-        if name == self.E.label:
-            return self.loss_after
-        return next((new for p, new in zip(self.params, self.new_values) if p.label == name), None)
 
 
 def build(spec: NetSpec) -> MLP:
