@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from .factors import FactorFormula, Formulas
 from .notation import check_digits, latex_name, latex_number, number, signed
 from .paths import AllPaths, PathSet, PathView, dag_paths
-from .symbolic import Expr, product, reproducing, symbol, total
+from .symbolic import digits_to_redo, product, total
 from .validate import whole
 from .value import Value
 
@@ -115,13 +115,13 @@ class Explanation:
 
     def _term_digits(self, term: Term) -> int:
         """Digits for a path's factors so that their product, done by hand, gives the term."""
-        return _enough([f.value for f in term.factors], product, term.value, self.digits)
+        return digits_to_redo([f.value for f in term.factors], product, term.value, self.digits)
 
     def _sum_digits(self) -> int:
         """Digits for the terms so that their sum, done by hand, gives the total (all listed)."""
         if self.omitted:
             return self.digits
-        return _enough([t.value for t in self.terms], total, self.total, self.digits)
+        return digits_to_redo([t.value for t in self.terms], total, self.total, self.digits)
 
     def factor_formulas(self) -> list[tuple[Factor, FactorFormula]]:
         """Each distinct factor of the listed terms that has a formula worth showing, in order."""
@@ -217,12 +217,6 @@ class Explanation:
 
     def _repr_latex_(self) -> str:
         return "$$" + self.latex() + "$$"
-
-
-def _enough(values: list[float], join: Callable[[list[Expr]], Expr], result: float, digits: int) -> int:
-    """The digits ``values`` need for ``join`` of them, done by hand, to give ``result``."""
-    keys = [f"_v{i}" for i in range(len(values))]
-    return reproducing(join([symbol(k) for k in keys]), dict(zip(keys, values)), result, digits)[1]
 
 
 def _latex_signed(x: float, digits: int) -> str:

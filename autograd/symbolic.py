@@ -140,6 +140,14 @@ def reproducing(expr: Expr, values: Mapping[str, float], result: float, digits: 
     return numbers, 17
 
 
+def digits_to_redo(values: Sequence[float], join: Callable[[list[Expr]], Expr], result: float,
+                   digits: int) -> int:
+    """The digits ``values`` need for ``join`` of them (``product`` or ``total``), done by hand,
+    to give ``result`` as it is shown to ``digits``."""
+    keys = [f"_v{i}" for i in range(len(values))]
+    return reproducing(join([symbol(k) for k in keys]), dict(zip(keys, values)), result, digits)[1]
+
+
 def _within_last_digit(got: float, result: float, digits: int) -> bool:
     """Does ``got``, the arithmetic redone, read as ``result`` does to ``digits``? (0.1002·0.343
     is 0.03437: it does not read 0.03438, so the numbers need another digit.)"""

@@ -24,7 +24,17 @@ from autograd import Value
 from autograd.factors import FactorFormula, Formulas, derivative_of
 from autograd.graph import local_grads
 from autograd.notation import latex_name, latex_number, number
-from autograd.symbolic import Expr, Writer, const, product, reproducing, substitute, symbol, total
+from autograd.symbolic import (
+    Expr,
+    Writer,
+    const,
+    digits_to_redo,
+    product,
+    reproducing,
+    substitute,
+    symbol,
+    total,
+)
 
 from .walkthrough import NeuronStep, Walkthrough
 
@@ -65,10 +75,8 @@ class Derivation:
             numbers, d = reproducing(last, values, self.value, digits)
             parts.append(Writer(str, latex=latex, digits=d)(numbers))
         if self.factors:
-            keys = [f"_f{i}" for i in range(len(self.factors))]
-            factors, d = reproducing(product([symbol(k) for k in keys]), dict(zip(keys, self.factors)),
-                                     self.value, digits)
-            parts.append(Writer(str, latex=latex, digits=d)(factors))
+            d = digits_to_redo(self.factors, product, self.value, digits)
+            parts.append(Writer(str, latex=latex, digits=d)(product([const(f) for f in self.factors])))
         parts.append(latex_number(self.value, digits) if latex else number(self.value, digits))
         return " = ".join(dict.fromkeys(parts))  # a step that reads as the one before is said once
 
