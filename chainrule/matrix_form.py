@@ -39,7 +39,6 @@ Vector = tuple[float, ...]
 Matrix = tuple[Vector, ...]
 Names = tuple[str, ...]
 ULP = 2.0**-52  # the spacing of floats at 1: a rounding error is at most half of it
-MINUS = "\u2212"  # −, as the text outputs write a negative number
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -227,12 +226,6 @@ VERDICTS = {"exact": "✓ {what}: the engine's, exactly",
 RESUMMED = " (the same terms, added in another order)"
 
 
-def _num(x: float, digits: int) -> str:
-    """A number as the text writes it, with the minus sign −."""
-    text = number(x, digits)
-    return MINUS + text[1:] if text.startswith("-") else text
-
-
 def _sup(index: int) -> str:
     """A layer's superscript: ⁽²⁾."""
     return f"⁽{str(index).translate(SUPERSCRIPTS)}⁾"
@@ -240,7 +233,7 @@ def _sup(index: int) -> str:
 
 def block(rows: Sequence[Sequence[float]], digits: int = 4) -> list[str]:
     """A matrix as lines of text: columns right-aligned, in brackets ⎡ ⎢ ⎣ (one row: [ ])."""
-    cells = [[_num(v, digits) for v in row] for row in rows]
+    cells = [[number(v, digits) for v in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
     lines = ["  ".join(c.rjust(width) for c, width in zip(row, widths)) for row in cells]
     if len(lines) == 1:
