@@ -30,6 +30,7 @@ from typing import Any
 from autograd import Value
 from autograd.ieee import ieee_div, ieee_exp, ieee_sum
 from autograd.notation import check_digits, latex_number, number, visible
+from autograd.symbolic import Expr, digits_to_redo, product, total
 from nn.layers import Neuron
 from nn.readout import Readout, readout
 
@@ -290,20 +291,36 @@ def _delta_text(m: LayerMatrices, sup: str, digits: int) -> list[str]:
             *_verdict(f"δ{sup}", m.agreement()["delta"])]
 
 
+def _operand_digits(m: LayerMatrices, digits: int) -> tuple[int, int]:
+    """Digits for δ and x in δ·xᵀ, and for W and δ in Wᵀ·δ, so that each entry, redone by hand
+    from the numbers shown, reads as it is shown (0.1529·0.55 is 0.08410, not ∂E/∂w6's 0.08407)."""
+    outer = max((digits_to_redo([dj, xi], product, m.dE_dW[j][i], digits)
+                 for j, dj in enumerate(m.delta) for i, xi in enumerate(m.x)), default=digits)
+    n = len(m.delta)
+
+    def passed_down(s: list[Expr]) -> Expr:  # Σⱼ Wⱼᵢ·δⱼ, the W's first, then the δ's
+        return total([product([s[j], s[n + j]]) for j in range(n)])
+
+    down = max((digits_to_redo([*(row[i] for row in m.W), *m.delta], passed_down, m.dE_dx[i], digits)
+                for i in range(len(m.x))), default=digits)
+    return outer, down
+
+
 def _layer_text(m: LayerMatrices, digits: int) -> list[str]:
     """One layer as a learner reads the document: each product, its numbers, and the check."""
     sup, checks = _sup(m.index), m.agreement()
     neurons, inputs = ", ".join(map(visible, m.neurons)), ", ".join(map(visible, m.inputs))
     lines = [f"Layer {m.index} ({m.activation}): W{sup} is {len(m.W)}×{len(m.x)}, a row per neuron "
              f"({neurons}); x{sup} = ({inputs})", *_delta_text(m, sup, digits)]
+    outer, down = _operand_digits(m, digits)
     lines += [f"∂E/∂W{sup} = δ{sup} · x{sup}ᵀ =",
-              *beside(block(_column(m.delta), digits), " · ", block([m.x], digits), " = ",
+              *beside(block(_column(m.delta), outer), " · ", block([m.x], outer), " = ",
                       block(m.dE_dW, digits)),
               *_verdict("each entry ∂E/∂w", checks["dE_dW"]),
               f"∂E/∂b{sup} = δ{sup} =", *beside(block(_column(m.dE_db), digits)),
               *_verdict("each entry ∂E/∂b", checks["dE_db"]),
               f"∂E/∂x{sup} = W{sup}ᵀ · δ{sup} =",
-              *beside(block(_transpose(m.W), digits), " · ", block(_column(m.delta), digits), " = ",
+              *beside(block(_transpose(m.W), down), " · ", block(_column(m.delta), down), " = ",
                       block(_column(m.dE_dx), digits))]
     passed = "the inputs' gradient" if m.index == 0 else f"the δ passed down to layer {m.index - 1}"
     return lines + _verdict(f"{_gradients(m.inputs)}, {passed}", checks["dE_dx"])
@@ -362,13 +379,13 @@ def latex(m: LayerMatrices, digits: int = 4) -> list[str]:
     are the document's symbols, never the file's, so nothing needs escaping for Markdown."""
     digits = check_digits(digits, "matrix_form.latex")
     sup, col = f"^{{({m.index})}}", _column
-    delta = bmatrix(col(m.delta), digits)
+    outer, down = _operand_digits(m, digits)
     return [*_delta_latex(m, sup, digits),
-            rf"{_d('W' + sup)} = \delta{sup} \, x^{{({m.index})\top}} = {delta} {bmatrix([m.x], digits)} "
-            rf"= {bmatrix(m.dE_dW, digits)}",
+            rf"{_d('W' + sup)} = \delta{sup} \, x^{{({m.index})\top}} = {bmatrix(col(m.delta), outer)} "
+            rf"{bmatrix([m.x], outer)} = {bmatrix(m.dE_dW, digits)}",
             rf"{_d('b' + sup)} = \delta{sup} = {bmatrix(col(m.dE_db), digits)}",
-            rf"{_d('x' + sup)} = W^{{({m.index})\top}} \delta{sup} = {bmatrix(_transpose(m.W), digits)} "
-            rf"{delta} = {bmatrix(col(m.dE_dx), digits)}"]
+            rf"{_d('x' + sup)} = W^{{({m.index})\top}} \delta{sup} = {bmatrix(_transpose(m.W), down)} "
+            rf"{bmatrix(col(m.delta), down)} = {bmatrix(col(m.dE_dx), digits)}"]
 
 
 def _delta_latex(m: LayerMatrices, sup: str, digits: int) -> list[str]:

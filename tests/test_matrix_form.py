@@ -135,7 +135,8 @@ def test_003_text_reads_like_the_document(softmax_step: Step) -> None:
     for line in ["∂E/∂W⁽¹⁾ = δ⁽¹⁾ · x⁽¹⁾ᵀ =", "∂E/∂b⁽¹⁾ = δ⁽¹⁾ =", "∂E/∂x⁽¹⁾ = W⁽¹⁾ᵀ · δ⁽¹⁾ =",
                  "∂E/∂W⁽⁰⁾ = δ⁽⁰⁾ · x⁽⁰⁾ᵀ =", "∂E/∂z = p − y =", "y = class 1 (p2)"]:
         assert line in txt
-    assert "  ⎢ −0.8508 ⎥ · [ 1.12  0  0  1.33 ] = ⎢ −0.9529  0  0  −1.132 ⎥" in txt
+    # δ to five digits: 0.4651·1.33 would redo to 0.6186, not the 0.6185 shown
+    assert "  ⎢ −0.85082 ⎥ · [ 1.12  0  0  1.33 ] = ⎢ −0.9529  0  0  −1.132 ⎥" in txt
     assert "  ⎢ 0.1492 ⎥ − ⎢ 1 ⎥ = ⎢ −0.8508 ⎥" in txt
     assert "⎢ −6.703 ⎥" in txt  # ∂E/∂p₂ = −1/p₂
     for number in ["0.3857", "0.4651", "0.432", "0.513", "0.5491", "−0.5411", "0.2745", "−0.6589", "0.1408"]:
@@ -152,8 +153,9 @@ def test_003_latex_has_the_numbers_and_is_well_formed(softmax_step: Step) -> Non
         assert_well_formed(tex)
     joined = "\n".join(equations)
     assert (r"\frac{\partial E}{\partial W^{(1)}} = \delta^{(1)} \, x^{(1)\top} = "
-            r"\begin{bmatrix} 0.3857 \\ -0.8508 \\ 0.4651 \end{bmatrix} \begin{bmatrix} 1.12 & 0 & 0 & 1.33 "
-            r"\end{bmatrix} = \begin{bmatrix} 0.432 & 0 & 0 & 0.513 \\ -0.9529 & 0 & 0 & -1.132 \\ "
+            r"\begin{bmatrix} 0.38575 \\ -0.85082 \\ 0.46507 \end{bmatrix} "
+            r"\begin{bmatrix} 1.12 & 0 & 0 & 1.33 \end{bmatrix} = "
+            r"\begin{bmatrix} 0.432 & 0 & 0 & 0.513 \\ -0.9529 & 0 & 0 & -1.132 \\ "
             r"0.5209 & 0 & 0 & 0.6185 \end{bmatrix}") in joined
     assert r"p - y = \begin{bmatrix} 0.3857 \\ 0.1492 \\ 0.4651 \end{bmatrix} - " in joined
     assert "−" not in joined  # LaTeX typesets - as the minus sign itself
