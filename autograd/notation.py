@@ -149,3 +149,19 @@ def visible(text: str) -> str:
     """``text`` with each control character written as its escape (``\\x1b``, ``\\u202e``): a
     name shows what it holds, in a terminal or a picture, and is never obeyed."""
     return UNSHOWN.sub(_code, text)
+
+
+# Inside $…$ Markdown still reads | (a table cell's end), < and > (raw HTML) and the backtick
+# (code): written as LaTeX commands, with ]( (a link) and &… (an HTML entity) broken by {}.
+_IN_MATH = {"|": r"\vert{}", "<": r"\lt{}", ">": r"\gt{}", "`": r"\grave{}"}
+
+
+def math_md(tex: str) -> str:
+    """LaTeX made safe inside Markdown's $…$: | < > ` as commands, and no ``](``."""
+    return "".join(_IN_MATH.get(c, c) for c in tex).replace("](", "]{}(")
+
+
+def markdown_name(label: str) -> str:
+    """A label as LaTeX to write between ``$…$`` in Markdown, a table cell included: whatever
+    the label holds is shown (control characters as escapes), never read as markup."""
+    return math_md(latex_name(visible(label))).replace("\\&", "\\&{}")

@@ -5,20 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .notation import check_digits, latex_name, latex_number, number, visible
+from .notation import check_digits, latex_name, latex_number, markdown_name, number, visible
 from .validate import finite
+
+__all__ = ["UpdateRow", "UpdateTable", "markdown_name", "update_table"]
 from .value import Value
-
-# Inside $…$ Markdown still reads | (a table cell's end), < and > (raw HTML) and the backtick
-# (code): written as LaTeX commands, with ]( (a link) and &… (an HTML entity) broken by {}.
-_IN_MATH = {"|": r"\vert{}", "<": r"\lt{}", ">": r"\gt{}", "`": r"\grave{}"}
-
-
-def markdown_name(label: str) -> str:
-    """A label as LaTeX to write between ``$…$`` in Markdown, a table cell included: whatever
-    the label holds is shown (control characters as escapes), never read as markup."""
-    tex = "".join(_IN_MATH.get(c, c) for c in latex_name(visible(label)))
-    return tex.replace("](", "]{}(").replace("\\&", "\\&{}")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from autograd.notation import latex_name, number, visible
+from autograd.notation import markdown_name, math_md, number, visible
 
 from .as_text import agreement, shown
 from .claims import value_beside
@@ -19,8 +19,6 @@ from .derivations import Derivation
 from .matrix_form import markdown as matrix_markdown
 from .report import Report
 
-_IN_MATH = {"|": r"\vert{}", "<": r"\lt{}", ">": r"\gt{}", "`": r"\grave{}"}
-_LINK = "]("  # would make a link of a name holding it, where maths is not rendered
 # Backslash escapes: every character Markdown may read as markup inside a line, and an
 # underscore unless it sits between two letters or digits (out_n3 is not emphasis).
 _MARKUP = re.compile(r"[\\`*\[\]<>|$&~#]|_(?![^\W_])|(?<![^\W_])_")
@@ -31,15 +29,9 @@ def text_md(text: str) -> str:
     return _MARKUP.sub(lambda m: "\\" + m[0], visible(text))
 
 
-def math_md(tex: str) -> str:
-    """LaTeX made safe inside Markdown: | < > ` as commands (see the module doc), and no ``](``."""
-    return "".join(_IN_MATH.get(c, c) for c in tex).replace(_LINK, "]{}(")
-
-
 def _tex(name: str) -> str:
-    """A name (already ``visible``) in maths; an empty group after its ``\\&`` (latex_name's), so that
-    "&amp;" in a name is no HTML entity to a Markdown reader."""
-    return math_md(latex_name(name)).replace("\\&", "\\&{}")
+    """A name in maths, safe in Markdown (``notation.markdown_name``)."""
+    return markdown_name(name)
 
 
 def _line(d: Derivation, digits: int) -> str:
