@@ -110,14 +110,15 @@ class _Book:
 
     formulas: Formulas
     symbols: dict[str, tuple[str, str, float]] = field(default_factory=dict)
+    keys: dict[tuple[str, str, float], str] = field(default_factory=dict)  # symbols, the other way
 
     def sym(self, kind: str, label: str, value: float) -> Expr:
-        key = f"_{kind}_{len(self.symbols)}"
-        for k, entry in self.symbols.items():
-            if entry == (kind, label, value):
-                return symbol(k)
-        self.symbols[key] = (kind, label, value)
-        return symbol(key)
+        """The placeholder of (kind, label, value), one per distinct symbol of the derivation."""
+        entry = (kind, label, value)
+        if entry not in self.keys:
+            self.keys[entry] = key = f"_{kind}_{len(self.symbols)}"
+            self.symbols[key] = entry
+        return symbol(self.keys[entry])
 
     def node(self, v: Value | float) -> Expr:
         return const(v) if isinstance(v, float) else self.sym("node", self.formulas.name(v), v.data)
