@@ -61,6 +61,10 @@ class FactorFormula:
     nodes: dict[str, Value]
     activation: tuple[str, Value] | None
 
+    def evaluated(self) -> float:
+        """The formula's value at its nodes' numbers, to check against the engine's."""
+        return evaluate(self.expr, {k: v.data for k, v in self.nodes.items()})
+
     @property
     def trivial(self) -> bool:
         """Only a number (∂net/∂b = 1): nothing to show beyond it."""
@@ -115,11 +119,7 @@ class Formulas:
         if key not in self._made:
             self._made[key] = self._work_out(top, bottom)
         made = self._made[key]
-        if made is None or not _agrees(
-            evaluate(made.expr, {k: n.data for k, n in made.nodes.items()}), value
-        ):
-            return None
-        return made
+        return made if made is not None and _agrees(made.evaluated(), value) else None
 
     def _work_out(self, top: Value, bottom: Value) -> FactorFormula | None:
         """The sum over the routes from top down to bottom of the product of the op table's partials."""
@@ -149,12 +149,10 @@ class Formulas:
         if v._op is None or (v._op.kind == NARY and v._op is not SUM):
             return None
         expr = self._written(v, 0)
-        nodes = self._ids_in(expr)
-        if size(expr) > LONGEST_VALUE or not _agrees(
-            evaluate(expr, {k: n.data for k, n in nodes.items()}), v.data
-        ):
+        if size(expr) > LONGEST_VALUE:
             return None
-        return FactorFormula(expr, nodes, None)
+        made = FactorFormula(expr, self._ids_in(expr), None)
+        return made if _agrees(made.evaluated(), v.data) else None
 
     def _written(self, v: Value | float, depth: int) -> Expr:
         """``v``'s formula in its operands' formulas, down to labelled nodes, MAX_DEPTH ops deep."""
@@ -212,11 +210,8 @@ class Formulas:
         if op.kind == NARY:
             return self.expr(op.shown(i, operands(node)))
         formula = op.partials[i] if op.kind == BINARY else op.partials[0]
-        return substitute(parse_cached(formula), {**self._env(node), "out": self._out(node)})
-
-    def _out(self, node: Value) -> Expr:
-        """``out`` in a partial: the node's own name (a tanh's 1 − out², not its whole formula)."""
-        return self._symbol(node)
+        # out is the node's own name: a tanh's 1 − out², not 1 − tanh(…)²
+        return substitute(parse_cached(formula), {**self._env(node), "out": self._symbol(node)})
 
 
 def _unwrapped(name: str) -> str:
@@ -259,10 +254,10 @@ def _routes(top: Value, bottom: Value) -> list[list[tuple[Value, int]]] | None:
     while stack:
         node, trail = stack.pop()
         visits += 1
+        if visits > MAX_VISITS:
+            return None
         op = node._op
-        if visits > MAX_VISITS or op is None or op.blocks:
-            if visits > MAX_VISITS:
-                return None
+        if op is None or op.blocks:
             continue
         for i, x in reversed(list(enumerate(operands(node)))):
             if isinstance(x, float):
