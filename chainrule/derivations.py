@@ -146,7 +146,9 @@ class Deriver:
 
     def __init__(self, w: Walkthrough) -> None:
         self.w = w
-        self.formulas = Formulas(w.E)
+        # explain_all named E's graph and worked out its factors already: the same, not again
+        made = next((e.formulas for e in w.explanations if e.formulas is not None and e.output is w.E), None)
+        self.formulas = made or Formulas(w.E)
         self.delta = {n.name: n.delta for row in w.neurons for n in row}
         self.above: dict[str, list[tuple[NeuronStep, Value]]] = {}  # neuron: [(user, its weight)]
         for lower, upper in zip(w.neurons, w.neurons[1:]):
