@@ -29,6 +29,8 @@ NaryFn = Callable[[Sequence[float]], float]
 NaryPartials = Callable[[float, Sequence[float]], Sequence[float]]
 # ∂out/∂operand i of an NARY op as an explanation writes it: another operand, or a number.
 NaryShown = Callable[[int, Sequence[Any]], Any]
+# An NARY op's value as source text over its operands' names (``ieee_sum((w0 * x0, b))``).
+NaryWritten = Callable[[Sequence[str]], str]
 
 # What each form of a binary op computes, with c for the plain-number operand.
 FORMS = {"": "", "c": "with a constant", "l": "constant first"}
@@ -46,7 +48,7 @@ class Op:
     """
 
     __slots__ = ("blocks", "bounded", "constant_left", "d0", "d1", "dn", "doc", "fn", "formula", "kind",
-                 "methods", "name", "partials", "shown", "variant", "with_constant")
+                 "methods", "name", "partials", "shown", "variant", "with_constant", "written")
     fn: Callable[..., float]
     d0: Partial
     d1: Partial
@@ -54,6 +56,7 @@ class Op:
     shown: NaryShown
     with_constant: Op | None
     constant_left: Op | None
+    written: NaryWritten | None
 
     def __init__(self, name: str, formula: str, *partials: str, doc: str, methods: Sequence[str] = (),
                  bounded: bool = False) -> None:
@@ -82,6 +85,7 @@ class Op:
         self.d0 = compiled[0]
         self.d1 = compiled[1] if len(compiled) > 1 else _no_operand
         self.dn = self.shown = _no_operand
+        self.written = None
         self.with_constant = self.constant_left = None
 
     def _form(self, variant: str, kind: int, partial: str) -> Op:
@@ -92,16 +96,18 @@ class Op:
 
     @classmethod
     def nary(cls, name: str, formula: str, fn: NaryFn, dn: NaryPartials, shown: NaryShown, *, doc: str,
-             blocks: bool = False) -> Op:
+             blocks: bool = False, written: NaryWritten | None = None) -> Op:
         """An op over any number of operands, given as functions: ``fn(operands)``,
         ``dn(out, operands) -> partials`` and ``shown(i, operands)``, the partial for operand i
         as explanations write it (another operand, or a number); ``formula`` is only shown.
         ``blocks``: its partials are 0 by definition, a value held constant (explanations pass
-        no path through it)."""
+        no path through it). ``written(names)``: fn's computation as source text over operand
+        names, for compiled tapes (``program``), which otherwise call ``fn``."""
         op = cls.__new__(cls)
         op.name, op.formula, op.partials, op.kind, op.variant = name, formula, (), NARY, ""
         op.doc, op.methods, op.bounded, op.blocks = doc, (), False, blocks
         op.fn, op.dn, op.shown, op.d0, op.d1 = fn, dn, shown, _no_operand, _no_operand
+        op.written = written
         op.with_constant = op.constant_left = None
         return op
 

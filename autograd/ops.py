@@ -51,6 +51,13 @@ def _dot_partial_shown(i: int, operands: Sequence[Any]) -> Any:
     return operands[i + n] if i < n else operands[i - n] if i < 2 * n else 1.0
 
 
+def _dot_written(names: Sequence[str]) -> str:
+    """``_dot`` as source text: the same products and sum (``ieee_sum((w0 * x0, w1 * x1, b))``)."""
+    n = len(names) >> 1
+    terms = [f"{w} * {x}" for w, x in zip(names[:n], names[n : n + n])] + list(names[2 * n :])
+    return f"ieee_sum(({', '.join(terms)},))"
+
+
 def _max(operands: Sequence[float]) -> float:
     return math.nan if any(x != x for x in operands) else max(operands)
 
@@ -61,7 +68,7 @@ ADD = Op("add", "x + y", "1.0", "1.0", bounded=True, doc="Sum")
 MUL = Op("mul", "x * y", "y", "x", doc="Product")
 # The fused weighted sum: a neuron's net input is one node, as the documents draw it.
 # math.fsum makes it the correctly rounded sum of the products, independent of order.
-DOT = Op.nary("dot", "Σ wᵢ·xᵢ + b", _dot, _dot_partials, _dot_partial_shown,
+DOT = Op.nary("dot", "Σ wᵢ·xᵢ + b", _dot, _dot_partials, _dot_partial_shown, written=_dot_written,
               doc="Weighted sum, a neuron's net input")
 TANH = Op("tanh", "tanh(x)", "1.0 - out * out", doc="Hyperbolic tangent")
 SIGMOID = Op("sigmoid", "sigmoid(x)", "out * (1.0 - out)", doc="Logistic sigmoid, 1 / (1 + e^-x)")
@@ -77,7 +84,7 @@ SQRT = Op("sqrt", "ieee_sqrt(x)", "ieee_div(0.5, out)", doc="Square root")
 ABS = Op("abs", "fabs(x)", "sign(x)", doc="Absolute value", methods=("abs", "__abs__"))
 SIN = Op("sin", "sin(x)", "cos(x)", doc="Sine")
 SUM = Op.nary("sum", "Σ xᵢ", ieee_sum, lambda out, operands: [1.0] * len(operands), lambda i, operands: 1.0,
-              doc="Sum of many")
+              written=lambda names: f"ieee_sum(({', '.join(names)},))", doc="Sum of many")
 # max(z) held constant: the shift of a softmax or log-sum-exp, which changes nothing in exact
 # arithmetic (they are shift-invariant), so its derivative is 0 by definition. A graph node,
 # not a plain number, so that a tape recomputes it for each replay's inputs.

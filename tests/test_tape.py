@@ -38,15 +38,17 @@ def eager(fn, xs, params=()):
 
 
 def assert_tape_equals_eager(tape, fn, xs):
-    """Value, every parameter gradient and every input gradient, bit for bit."""
-    value, grads = tape(*xs)
+    """Value, every parameter gradient and every input gradient, bit for bit: the tape's loops
+    and its compiled program both."""
     e_value, e_grads, e_inputs = eager(fn, xs, tape.params)
-    assert type(value) is float
-    assert value.hex() == e_value.hex()
-    assert len(grads) == len(tape.params)
-    assert hexes(grads) == hexes(e_grads)
-    assert hexes(tape.input_grads) == hexes(e_inputs)
-    assert tape.forward(*xs).hex() == e_value.hex()
+    for replay in (tape, tape.compile()):
+        value, grads = replay(*xs)
+        assert type(value) is float
+        assert value.hex() == e_value.hex()
+        assert len(grads) == len(tape.params)
+        assert hexes(grads) == hexes(e_grads)
+        assert hexes(replay.input_grads) == hexes(e_inputs)
+        assert replay.forward(*xs).hex() == e_value.hex()
     return value, grads
 
 
@@ -230,9 +232,10 @@ def test_random_graphs_equal_eager_at_traced_and_replayed_inputs(program, draws)
     fresh = run(steps, again)
     assume(valid(steps, fresh))
     fresh[-1].backward()
-    value, _ = tape(*others)
-    assert value.hex() == fresh[-1].data.hex()
-    assert hexes(tape.input_grads) == hexes(x.grad for x in again)
+    for replay in (tape, tape.compile()):
+        value, _ = replay(*others)
+        assert value.hex() == fresh[-1].data.hex()
+        assert hexes(replay.input_grads) == hexes(x.grad for x in again)
 
 
 @given(programs(max_steps=12), st.integers(1, 3))
@@ -434,57 +437,83 @@ def test_op_counts(tape_2331):
     assert sum(tape.op_counts().values()) == len(tape)
 
 
-def sections(listing):
-    lines = listing.splitlines()
-    f = lines.index("# forward")
-    b = next(k for k, line in enumerate(lines) if line.startswith("# backward"))
-    return lines[0], lines[f + 1 : b], lines[b], lines[b + 1 :]
+def program_parts(listing):
+    """(forward lines of run, backward lines of run) of a tape's program, unindented."""
+    run = listing.split("\n\n\n")[0].splitlines()[1:-1]  # def run(...) ... return
+    body = [line[4:] for line in run]
+    first_grad = next(k for k, line in enumerate(body) if line.startswith("g_"))
+    return body[:first_grad], body[first_grad:]
 
 
-def test_listing_has_one_forward_line_per_node_and_backward_lines(tape_2331):
+def test_listing_is_the_program_compile_runs(tape_2331):
     tape, _ = tape_2331
-    head, forward, back_head, backward = sections(tape.listing(limit=None))
-    assert head == "# 2 inputs, 25 parameters, 18 nodes"
-    assert len(forward) == len(tape) and not any(line.startswith("# …") for line in forward)
-    assert sum(line.startswith("v") and " = " in line for line in forward) == len(tape)
-    assert sum("= dot(" in line for line in forward) == 7
-    assert sum("= relu(" in line for line in forward) == 6
-    assert back_head == f"# backward, from g_v{tape.output_slot} = 1"
-    # One line per operand slot: every node here has one (unary, constant forms, NARY summary).
-    assert len(backward) == 18
-    assert sum(line.startswith("g_<each operand of") for line in backward) == 8  # 7 dot + 1 sum
-    assert all(line.startswith("g_") and "+=" in line for line in backward)
-    text = "\n".join(forward)
-    for label in ("w16", "w17", "w18", "b7", "w1", "b1", "x0", "x1"):
-        assert label in text
+    assert tape.listing(limit=None) == tape.compile().source.rstrip("\n")
+    forward, backward = program_parts(tape.listing(limit=None))
+    assert forward[0] == "x0, x1, = xs"
+    nodes = forward[2:]
+    assert len(nodes) == len(tape)
+    assert sum(" = ieee_sum((" in line for line in nodes) == 8  # 7 dots and the loss's sum
+    assert "net_n3 = ieee_sum((w1 * x0, w4 * x1, b1,))" in nodes  # named by the labels
+    assert "out_n3 = relu(net_n3)" in nodes
+    assert "out_n9 = sigmoid(net_n9)" in nodes
+    text = "\n".join(backward)
+    assert "g_net_n9 = g_out_n9 * (out_n9 * (1.0 - out_n9))" in text  # the op table's σ′
+    assert "g_w16 += g_net_n9 * out_n6" in text
+    assert "g_net_n3 = g_out_n3 * (1.0 if net_n3 > 0.0 else 0.0)" in text
     assert re.search(r"\bp\d+\b", text) is None  # no fallback names: every parameter is labelled
 
 
 @pytest.mark.parametrize("limit", [1, 5, 17])
 def test_listing_respects_limit_and_says_how_many_more(tape_2331, limit):
     tape, _ = tape_2331
-    _, forward, _, backward = sections(tape.listing(limit=limit))
-    assert forward[:-1] == sections(tape.listing(limit=None))[1][:limit]
-    assert forward[-1] == f"# … {18 - limit} more"
-    assert backward[-1] == f"# … {18 - limit} more"
-    assert len(backward) - 1 <= 2 * limit
+    whole = tape.listing(limit=None).splitlines()
+    lines = tape.listing(limit=limit).splitlines()
+    assert lines[:-1] == whole[:limit]
+    assert lines[-1] == f"# … {len(whole) - limit} more lines"
 
 
-def test_listing_default_and_exact_limit_show_everything(tape_2331):
+def test_listing_default_limit_is_200_lines(tape_2331):
     tape, _ = tape_2331
-    assert tape.listing() == tape.listing(limit=None) == tape.listing(limit=18)
-    assert "more" not in tape.listing(limit=18)
+    assert len(tape.listing(limit=None).splitlines()) < 200
+    assert tape.listing() == tape.listing(limit=None)
+    assert "more lines" not in tape.listing()
 
 
 def test_listing_of_constant_forms_names_constants_and_unlabelled_parameters():
     p = Value(0.5)
     tape = trace(lambda x: (2 - x) * p + dot([x], [3.0]), [1.0])
     listing = tape.listing()
-    sub = re.search(r"^(v\d+) = 2\.0 - x0$", listing, re.M)
+    sub = re.search(r"^    (v\d+) = 2\.0 - x0$", listing, re.M)
     assert sub, listing
-    assert re.search(r"^v\d+ = dot\(x0, 3\.0\)$", listing, re.M), listing
-    assert re.search(r"^v\d+ = v\d+ \* p0$", listing, re.M), listing  # unlabelled: p0
-    assert f"g_x0 += g_{sub.group(1)} * (-1.0)" in listing
+    assert re.search(r"^    v\d+ = ieee_sum\(\(x0 \* 3\.0,\)\)$", listing, re.M), listing
+    assert re.search(r"^    v\d+ = v\d+ \* p0$", listing, re.M), listing  # unlabelled: p0
+    assert f"g_x0 -= g_{sub.group(1)}" in listing  # ∂(2 − x)/∂x = −1: the eager loop's shortcut
+
+
+@pytest.mark.parametrize("label", ["x0", "g_w", "rows", "ieee_sum", "class", "é", "", "p0", "[]"])
+def test_labels_that_cannot_name_a_local_fall_back(label):
+    p, q = Value(0.5, label=label), Value(2.0, label="q")
+    tape = trace(lambda x: x * p + q, [1.0])
+    listing = tape.listing()
+    assert "p0, q, = ps" in listing
+    assert_tape_equals_eager(tape, lambda x: x * p + q, [3.0])
+
+
+def test_two_parameters_with_one_label_get_two_names():
+    p, q = Value(0.5, label="w"), Value(2.0, label="w")
+    tape = trace(lambda x: x * p + q, [1.0])
+    assert "w, p1, = ps" in tape.listing()
+
+
+def test_programs_are_compiled_once_per_structure():
+    from autograd import program
+
+    program._compiled.cache_clear()
+    for _ in range(3):
+        net = net_2331()
+        trace(error_2331(net), [0.23, 0.55]).compile()
+    info = program._compiled.cache_info()
+    assert (info.misses, info.hits) == (2, 4)  # run and value, once
 
 
 # --- 6. bad use -----------------------------------------------------------------------------------
