@@ -13,6 +13,7 @@ from .graph import leaves, topological_order
 from .modes import detect_anomaly, is_recording, no_grad
 from .nary import dot, shift, vsum
 from .render import RenderError, render
+from .rows import RowTape, trace_rows
 from .tape import Tape, TapeMismatch, trace
 from .update import UpdateTable, update_table
 from .value import Value
@@ -22,6 +23,7 @@ __all__ = [
     "GradcheckResult",
     "GradcheckRow",
     "RenderError",
+    "RowTape",
     "Tape",
     "TapeMismatch",
     "UpdateTable",
@@ -41,6 +43,7 @@ __all__ = [
     "shift",
     "topological_order",
     "trace",
+    "trace_rows",
     "update_table",
     "vsum",
     "zero_grad",
