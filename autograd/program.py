@@ -46,14 +46,28 @@ class Writer:
 
     def forward(self) -> list[str]:
         """``v7 = tanh(v6)``: each node's value from its op's formula."""
-        t, names = self.tape, self.names
-        lines = []
-        for i, (op, a, b) in enumerate(zip(t.code, t.A, t.B)):
-            if op.kind == NARY:
-                lines.append(f"{names[t.first + i]} = {nary_value(op, [names[s] for s in a[1]])}")
-            else:
-                lines.append(f"{names[t.first + i]} = {_substitute(op.formula, self._operands(op, a, b))}")
-        return lines
+        t = self.tape
+        return [line for i in range(len(t.code)) for line in self.node(i)]
+
+    def node(self, i: int) -> list[str]:
+        """The lines computing the tape's node i."""
+        op, a, b = self.tape.code[i], self.tape.A[i], self.tape.B[i]
+        if op.kind == NARY:
+            value = self.nary_value(op, [self.names[s] for s in a[1]])
+        else:
+            value = _substitute(self.formula(op.formula), self._operands(op, a, b))
+        return [f"{self.names[self.tape.first + i]} = {value}"]
+
+    def formula(self, text: str) -> str:
+        """An op table formula as this program computes it (here: as written)."""
+        return text
+
+    def nary_value(self, op: Op, operands: Sequence[str]) -> str:
+        """An n-ary node's value: as the op writes it (``ieee_sum((w0 * x0, b,))``), or its own
+        function called on the operands (``SHIFT((a, b,))``)."""
+        if op.written is not None:
+            return op.written(operands)
+        return f"{op.name.upper()}(({', '.join(operands)},))"
 
     def _operands(self, op: Op, a: int, b: Any) -> dict[str, str]:
         names = self.names
@@ -67,60 +81,64 @@ class Writer:
         """The chain rule, last node first: each operand's gradient += g · ∂node/∂operand."""
         t = self.tape
         out = t.output_slot
-        lines = [f"{self._grad(out)} = {seed}"]
+        lines = [f"{self.grad(out)} = {seed}"]
         self.written = {out}
         for i in range(len(t.code) - 1, -1, -1):
             s = t.first + i
             if s not in self.written:
                 continue  # nothing reaches it: not on the way to the output
-            op, a, b = t.code[i], t.A[i], t.B[i]
-            lines += self._nary(op, s, a[1]) if op.kind == NARY else self._pushes(op, s, a, b)
+            lines += self.pushes(i)
         return lines
+
+    def pushes(self, i: int) -> list[str]:
+        """The backward lines of the tape's node i."""
+        t = self.tape
+        op, a, b, s = t.code[i], t.A[i], t.B[i], t.first + i
+        return self._nary(op, s, a[1]) if op.kind == NARY else self._pushes(op, s, a, b)
 
     def _pushes(self, op: Op, s: int, a: int, b: Any) -> list[str]:
         local = {**self._operands(op, a, b), "out": self.names[s]}
         targets = [a, b] if op.kind == BINARY else [a]
-        g = self._grad(s)
-        return [self._push(target, g, _substitute(d, local))
+        g = self.grad(s)
+        return [self.push(target, g, _substitute(self.formula(d), local))
                 for target, d in zip(targets, op.partials) if target not in self.skip]
 
     def _nary(self, op: Op, s: int, slots: tuple[int, ...]) -> list[str]:
         """An n-ary node's pushes, under the eager loop's test: with g == 0 and finite operands
         every product is 0 and adds nothing, so a dead ReLU's branch is skipped here too."""
         names = self.names
-        g = self._grad(s)
+        g = self.grad(s)
         operands = [names[k] for k in slots]
         pushes = [(k, op.shown(i, operands)) for i, k in enumerate(slots) if k not in self.skip]
         first = sorted({k for k, _ in pushes if k not in self.written and k not in self.leaves})
-        head = [f"{self._grad(k)} = 0.0" for k in first]  # so that the guarded += finds them
+        head = [f"{self.grad(k)} = 0.0" for k in first]  # so that the guarded += finds them
         self.written.update(first)
-        body = [self._push(k, g, d if isinstance(d, str) else literal(d)) for k, d in pushes]
-        if not body:
-            return head
+        body = [self.push(k, g, d if isinstance(d, str) else literal(d)) for k, d in pushes]
+        if not body or not self.guarded:
+            return [*head, *body]
         finite = " + ".join(operands)
         return [*head, f"if {g} or not isfinite({finite}):", *("    " + line for line in body)]
 
-    def _push(self, target: int, g: str, partial: str) -> str:
+    guarded = True  # test a node's gradient before pushing it on (not for arrays)
+
+    def push(self, target: int, g: str, partial: str) -> str:
         """One addition of the chain rule, with the eager loop's exact shortcuts for ±1."""
-        name = self._grad(target)
-        first = target not in self.written and target not in self.leaves
-        self.written.add(target)
+        name = self.grad(target)
+        first = self.first_write(target)
         if partial == "1.0":
             return f"{name} {'=' if first else '+='} {g}"
         if partial == "-1.0":
             return f"{name} = -{g}" if first else f"{name} -= {g}"
         return f"{name} {'=' if first else '+='} {g} * {parenthesized(partial)}"
 
-    def _grad(self, slot: int) -> str:
+    def first_write(self, target: int) -> bool:
+        """Whether this is the first contribution to ``target``'s gradient (and note it)."""
+        first = target not in self.written and target not in self.leaves
+        self.written.add(target)
+        return first
+
+    def grad(self, slot: int) -> str:
         return "g_" + self.names[slot]
-
-
-def nary_value(op: Op, operands: Sequence[str]) -> str:
-    """An n-ary node's value: as the op writes it (``ieee_sum((w0 * x0, b,))``), or its own
-    function called on the operands (``SHIFT((a, b,))``)."""
-    if op.written is not None:
-        return op.written(operands)
-    return f"{op.name.upper()}(({', '.join(operands)},))"
 
 
 def literal(c: Any) -> str:
@@ -187,17 +205,18 @@ def namespace() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=64)
-def _compiled(source: str, name: str) -> Callable[..., Any]:
+def _compiled(source: str, name: str, names: Callable[[], dict[str, Any]]) -> Callable[..., Any]:
     """The function ``name`` a program's text defines, compiled once per distinct text."""
-    scope = namespace()
+    scope = names()
     exec(compile(source, f"<chainrule program {name}>", "exec"), scope)
     function: Callable[..., Any] = scope[name]
     return function
 
 
-def build(source: str, name: str) -> Callable[..., Any]:
-    """The compiled function ``name`` of ``source`` (cached by text: same structure, one compile)."""
-    return _compiled(source, name)
+def build(source: str, name: str, names: Callable[[], dict[str, Any]] | None = None) -> Callable[..., Any]:
+    """The compiled function ``name`` of ``source``, seeing ``names()`` (default: the op table's
+    functions); cached by text, so tapes of the same structure share one compile."""
+    return _compiled(source, name, names or namespace)
 
 
 def function(name: str, params: str, body: list[str]) -> str:
