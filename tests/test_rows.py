@@ -132,6 +132,6 @@ def test_bad_rows_are_named(rows, error, message):
 
 
 def test_int_rows_are_numbers_too():
-    net, rows = moons_problem(4)
+    net, _ = moons_problem(4)
     rt = hinge_rows(net)
     assert rt([[1, 0, 1]]) == rt([[1.0, 0.0, 1.0]])
