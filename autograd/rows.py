@@ -41,15 +41,17 @@ class RowTape:
         self.array_source = ""
         self.width = len(self.sample.inputs)
 
-    def __call__(self, rows: Sequence[Sequence[Number]], *, numpy: bool = False,
-                 accumulate: bool = False) -> tuple[float, list[float]]:
+    def __call__(self, rows: Sequence[Sequence[Number]], *, numpy: bool = False, accumulate: bool = False,
+                 weight: float | None = None) -> tuple[float, list[float]]:
         """The batch's loss and its gradient; ``numpy=True`` computes them over NumPy arrays,
-        a layer at a time (``arrays``: agrees to about 1e-15, not bit for bit)."""
+        a layer at a time (``arrays``: agrees to about 1e-15, not bit for bit). ``weight``:
+        what each row's loss is multiplied by (default 1/len(rows) for a mean, else 1), for a
+        batch split over several calls."""
         rows = self._checked(rows)
-        scale = 1.0 / len(rows) if self.mean else 1.0
+        scale = weight if weight is not None else 1.0 / len(rows) if self.mean else 1.0
         values, grads = (self._over_arrays if numpy else self._over_rows)(rows, scale)
         self.row_values: list[float] = values
-        value = ieee_sum(values) * scale if self.mean else ieee_sum(values)
+        value = ieee_sum(values) * scale if scale != 1.0 else ieee_sum(values)
         grads += [0.0] * (len(self.params) - len(grads))
         if self.extra is not None:
             more, extra_grads = self.extra()
