@@ -9,9 +9,11 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Sequence
+from numbers import Real
 from typing import Any, TextIO
 
-from autograd import Tape, Value, no_grad, trace, vsum
+from autograd import RowTape, Value, no_grad, trace, trace_rows, vsum
+from autograd.ieee import ieee_sum
 from autograd.notation import number
 from autograd.validate import positive, random_seed, whole
 
@@ -54,12 +56,11 @@ def fit(
     None means the full batch; mini-batches are drawn in a seeded shuffled order. The
     progress bar goes to ``stream`` (stderr) when it is a terminal, or when ``progress=True``.
 
-    ``compiled=True`` computes the same numbers through ``autograd.trace`` tapes, traced on
-    first use and replayed over plain floats, several times faster for a fixed network:
-    full-batch training is one tape (bit-identical to eager); mini-batches use one tape per
-    distinct target (a sample's graph depends on its target only through the loss).
-    The model's parameters are read and written as in the eager path, so the two can be
-    mixed. A model whose forward pass branches on values must stay eager.
+    ``compiled=True``: the same numbers through ``autograd.trace_rows`` (one sample's loss
+    traced once, looped over each batch's rows, or with NumPy a batch of ``NUMPY_ROWS`` rows or
+    more a layer at a time), ten to forty times faster. Each sample's gradient is eager's to the
+    last bit; the batch's sums them in another order (agreeing to about 1e-15). Parameters are
+    read and written as eagerly, so the two mix. Graphs that branch on values must stay eager.
     """
     epochs, size = _checked_sizes(X, y, epochs, batch_size)
     params, l2 = model.parameters(), positive(l2, "fit: l2", allow_zero=True)
@@ -107,12 +108,16 @@ def _batch_gradients(model: Module, params: list[Value], loss: Loss, l2: float, 
                      compiled: bool) -> _Gradients:
     """The batch's loss and gradients, eager or through tapes, so the epoch loop need not know which."""
 
+    def penalty() -> Value:
+        total: Value = l2 * sum(p * p for p in params)  # type: ignore[assignment]  # params: Values
+        return total
+
     def batch_loss(rows: Sequence[Sequence[Any]], targets: Sequence[Any]) -> Value:
         E = vsum([loss(model(list(x)), t) for x, t in zip(rows, targets)]) * (1.0 / len(rows))
-        return E + l2 * sum(p * p for p in params) if l2 else E
+        return E + penalty() if l2 else E
 
     if compiled:
-        return _CompiledLoss(params, batch_loss)
+        return _CompiledLoss(model, params, loss, penalty if l2 and params else None)
 
     def eager(rows: _Rows, targets: Sequence[Any], whole_set: bool) -> float:
         E = batch_loss(rows, targets)
@@ -122,6 +127,16 @@ def _batch_gradients(model: Module, params: list[Value], loss: Loss, l2: float, 
 
     return eager
 
+
+# The array path (NumPy) pays ~0.1 ms a call for its calls; below this many rows a batch runs
+# faster as a loop over rows (measured on the two-moons MLP: benchmarks/run.py).
+NUMPY_ROWS = 32
+try:
+    import numpy  # noqa: F401  (the [fast] extra)
+
+    NUMPY = True
+except ImportError:
+    NUMPY = False
 
 # A loss this many times its first value has diverged (a learning rate too large, say).
 DIVERGED = 1e6
@@ -218,61 +233,99 @@ def _bar(stream: TextIO, done: int, total: int, loss: float, elapsed: float) -> 
 
 
 class _CompiledLoss:
-    """A batch's loss and gradients through tapes (``autograd.trace``) instead of a graph.
+    """A batch's loss and gradients through ``autograd.trace_rows``: one sample's loss traced
+    once, its program looped over the batch's rows (with NumPy, when installed and the batch
+    has ``NUMPY_ROWS`` rows or more, a layer at a time over all of them).
 
-    The whole data set in a fixed order (full-batch training) is one tape of exactly the
-    eager path's operations, so the two give the same numbers to the last bit. Shuffled
-    mini-batches change every epoch, so there each sample has a tape, one per distinct
-    target (the graph depends on the target only through the loss), and the batch's mean
-    is summed from them: the same values up to rounding.
+    A target that the loss takes as a number is one more input of the row, so one tape serves
+    every target. A target the loss cannot take as a Value (a class index, a label it checks)
+    is a constant instead: one tape per distinct target, the batch's rows grouped by it. Each
+    sample's loss and gradient are the eager engine's to the last bit; the batch's gradient adds
+    them up in another order than one eager graph does (agreeing to about 1e-15), and the
+    loss, an exactly rounded sum, is the same.
     """
 
-    def __init__(self, params: list[Value], batch_loss: Callable[..., Value]) -> None:
-        self.params, self.batch_loss = params, batch_loss
+    def __init__(self, model: Module, params: list[Value], loss: Loss,
+                 penalty: Callable[[], Value] | None) -> None:
+        self.model, self.params, self.loss = model, params, loss
         self.index = {id(p): i for i, p in enumerate(params)}
-        self.whole: tuple[Tape, list[int]] | None = None
-        self.per_target: dict[tuple[str, str], tuple[Tape, list[int]]] = {}
+        self.penalty = trace(penalty, []).compile() if penalty else None
+        self.numbers: bool | None = None  # targets as inputs? decided at the first batch
+        self.nin = 0
+        self.tapes: dict[Any, tuple[RowTape, list[int]]] = {}
 
-    def _traced(self, fn: Callable[..., Value], example: list[float]) -> tuple[Tape, list[int]]:
-        tape = trace(fn, example)
-        return tape, [self.index.get(id(p), -1) for p in tape.params]  # -1: not a parameter
-
-    def __call__(self, rows: Sequence[Sequence[float]], targets: Sequence[Any], whole: bool) -> float:
+    def __call__(self, rows: _Rows, targets: Sequence[Any], whole: bool) -> float:
+        weight = 1.0 / len(rows)
         grads = [0.0] * len(self.params)
-        value = (self._whole_batch if whole else self._per_sample)(rows, targets, grads)
+        values: list[float] = []
+        for key, (target, group) in self._groups(rows, targets).items():
+            tape, where = self._tape(key, target, group[0])
+            _, g = tape(group, weight=weight, numpy=NUMPY and len(group) >= NUMPY_ROWS)
+            values += tape.row_values
+            for j, gj in zip(where, g):
+                if j >= 0:
+                    grads[j] += gj
+        value = ieee_sum(values) * weight if weight != 1.0 else ieee_sum(values)
+        if self.penalty is not None:
+            more, g = self.penalty()
+            value = value + more
+            for j, gj in zip(self._where(self.penalty.params), g):
+                grads[j] += gj
         with no_grad():
             for p, grad in zip(self.params, grads):
                 p.grad = grad
         return value
 
-    def _whole_batch(self, rows: _Rows, targets: Sequence[Any], grads: list[float]) -> float:
-        """The data set in a fixed order is one tape, so full-batch training is bit-identical to eager."""
-        nin = len(rows[0])
-        flat = [v for row in rows for v in row]
-        if self.whole is None:
-            self.whole = self._traced(
-                lambda *xs: self.batch_loss([xs[k:k + nin] for k in range(0, len(xs), nin)], targets), flat
-            )
-        return self._run(self.whole, flat, grads)
-
-    def _per_sample(self, rows: _Rows, targets: Sequence[Any], grads: list[float]) -> float:
-        """Shuffled batches change each epoch, so a tape per distinct target, averaged into ``grads``."""
-        total = 0.0
+    def _groups(self, rows: _Rows, targets: Sequence[Any]) -> dict[Any, tuple[Any, list[list[float]]]]:
+        """The rows by tape, each group with a target to trace at: all rows together, each with
+        its target's numbers, or the rows grouped by target."""
+        if self.numbers is None:
+            self.nin = len(rows[0])
+            self.numbers = self._takes_numbers(rows[0], targets[0])
+        if self.numbers:
+            return {"all": (targets[0], [[*x, *_numbers_of(t)] for x, t in zip(rows, targets)])}
+        groups: dict[Any, tuple[Any, list[list[float]]]] = {}
         for x, t in zip(rows, targets):
-            key = (type(t).__name__, repr(t))
-            if key not in self.per_target:
-                self.per_target[key] = self._traced(lambda *xs, t=t: self.batch_loss([xs], [t]), list(x))
-            total += self._run(self.per_target[key], x, grads)
-        for j, g in enumerate(grads):
-            grads[j] = g / len(rows)
-        return total / len(rows)
+            groups.setdefault((type(t).__name__, repr(t)), (t, []))[1].append([*x])
+        return groups
 
-    @staticmethod
-    def _run(traced: tuple[Tape, list[int]], xs: Sequence[float], grads: list[float]) -> float:
-        """Replay a tape; add its parameter gradients into ``grads``; return its value."""
-        tape, where = traced
-        value, g = tape(*xs)
-        for j, gj in zip(where, g):
-            if j >= 0:
-                grads[j] += gj
-        return value
+    def _takes_numbers(self, x: Sequence[float], t: Any) -> bool:
+        """Whether the loss takes this target as Values (then it can be an input of the tape)."""
+        if not _numbers_of(t):
+            return False
+        try:
+            tape = self._traced(x, t, True)
+        except (TypeError, ValueError):
+            return False
+        self.tapes["all"] = tape, self._where(tape.params)
+        return True
+
+    def _tape(self, key: Any, target: Any, row: list[float]) -> tuple[RowTape, list[int]]:
+        if key not in self.tapes:
+            tape = self._traced(row[:self.nin], target, bool(self.numbers))
+            self.tapes[key] = tape, self._where(tape.params)
+        return self.tapes[key]
+
+    def _traced(self, x: Sequence[float], target: Any, numbers: bool) -> RowTape:
+        """One sample's loss, traced at (x, target): the target's numbers the row's last inputs, or
+        the target a constant of the tape."""
+        nin, model, loss = len(x), self.model, self.loss
+        if not numbers:
+            return trace_rows(lambda *v: loss(model(list(v)), target), list(x))
+        one = not isinstance(target, Sequence)
+        return trace_rows(lambda *v: loss(model(list(v[:nin])), v[nin] if one else list(v[nin:])),
+                          [*x, *_numbers_of(target)])
+
+    def _where(self, params: list[Value]) -> list[int]:
+        """Where each of a tape's parameters is in the model's list (-1: a leaf of the loss's own)."""
+        return [self.index.get(id(p), -1) for p in params]
+
+
+def _numbers_of(target: Any) -> list[float]:
+    """A target's numbers (one, or a list's), or [] for anything else (a string, a list of lists)."""
+    if isinstance(target, Real) and not isinstance(target, bool):
+        return [float(target)]
+    if isinstance(target, Sequence) and not isinstance(target, (str, bytes)) and target and all(
+            isinstance(t, Real) and not isinstance(t, bool) for t in target):
+        return [float(t) for t in target]
+    return []
