@@ -24,7 +24,7 @@ from typing import Any
 from . import program
 from .generated.tape_loops import backward as _backward
 from .generated.tape_loops import forward as _forward
-from .graph import inputs, walk
+from .graph import walk
 from .modes import current
 from .op import BINARY, NARY, Op
 from .validate import Number, real
@@ -71,7 +71,8 @@ class Tape:
         nodes = [(node, op) for node in order if (op := node._op) is not None]
         # An NARY node's plain-number operands get slots of their own, after the parameters,
         # so that every NARY node gathers its operands with one C-level itemgetter.
-        self.constants = [x for node, op in nodes if op.kind == NARY for x in node._a if type(x) is float]
+        self.constants = [x for node, op in nodes if op.kind == NARY and float in map(type, node._a)
+                          for x in node._a if type(x) is float]
         self.first = len(slot) + len(self.constants)
         next_constant = iter(range(len(slot), self.first))
         code: list[Op] = []
@@ -205,10 +206,16 @@ def cut(source: str, limit: int | None) -> str:
 def _parameters(order: list[Value], leaves: list[Value], xs: list[Value]) -> list[Value]:
     """The leaves other than the inputs ``xs``, in the order the tape's nodes first read them."""
     in_inputs = {id(x) for x in xs}
-    first_use = {id(x): None for node in order for x in inputs(node) if x._op is None}
-    first_use.update({id(v): None for v in leaves})  # fn may return a leaf itself
     by_id = {id(v): v for v in leaves}
-    return [by_id[k] for k in first_use if k not in in_inputs]
+    first_use: dict[int, None] = {}  # ids of every operand, in order (a dict, for its C speed)
+    for node in order:
+        a = node._a
+        if type(a) is tuple:  # an NARY node's operands
+            first_use.update(dict.fromkeys(map(id, a)))
+        else:
+            first_use[id(a)] = first_use[id(node._b)] = None
+    first_use.update(dict.fromkeys(by_id))  # fn may return a leaf itself
+    return [by_id[k] for k in first_use if k in by_id and k not in in_inputs]
 
 
 def _operand_entries(
@@ -216,7 +223,10 @@ def _operand_entries(
 ) -> tuple[Any, Any]:
     """A node's (A, B) entries: its operands' slots, or for NARY (gather, slots) and None."""
     if op.kind == NARY:
-        slots = tuple(next(next_constant) if type(x) is float else slot[id(x)] for x in node._a)
+        try:  # no plain numbers among the operands (the common case): one C-level pass
+            slots = tuple(map(slot.__getitem__, map(id, node._a)))
+        except KeyError:
+            slots = tuple(next(next_constant) if type(x) is float else slot[id(x)] for x in node._a)
         return (_gather(slots), slots), None
     return slot[id(node._a)], (slot[id(node._b)] if op.kind == BINARY else node._b)
 
