@@ -20,6 +20,12 @@ from .tape import CompiledTape, cut, trace
 from .validate import Number, real
 from .value import Value
 
+# Seconds an operation of the row loop takes, and a line of the array program (whose NumPy
+# calls cost about the same for 1 row as for 100): measured on 2-4-1 to 2-64-64-1 MLPs, where
+# this estimate put the crossing between 3 rows (2-64-64-1) and 60 (2-4-1) within 20%.
+SCALAR_OP = 13e-9
+ARRAY_LINE = 1.6e-6
+
 
 class RowTape:
     """``loss, grads = rt(rows)``: mean (or sum) of ``sample(*row)`` over the rows, plus ``extra()``,
@@ -69,10 +75,20 @@ class RowTape:
         values, grads = self._rows(rows, [p._data for p in self.sample.params], seed)
         return values, grads
 
+    def arrays_faster(self, n: int) -> bool:
+        """Whether ``n`` rows run faster over NumPy arrays than looped: an estimate from the two
+        programs' sizes (``SCALAR_OP``, ``ARRAY_LINE``; benchmarks/run.py measures both)."""
+        if not self.array_source:
+            self.array_source = arrays.rows_program(self.sample)
+        loop = self.source.split("in rows:", 1)[1]
+        operations = sum(map(loop.count, (" * ", " + ", " - ", "(")))
+        lines = self.array_source.split("def rows", 1)[1].count("\n")
+        return n * operations * SCALAR_OP > lines * ARRAY_LINE
+
     def _over_arrays(self, rows: Sequence[Sequence[float]], seed: float) -> tuple[list[float], list[float]]:
         np = arrays.numpy_or_explain()
         if self._arrays is None:
-            self.array_source = arrays.rows_program(self.sample)
+            self.array_source = self.array_source or arrays.rows_program(self.sample)
             self._arrays = program.build(self.array_source, "rows", arrays.namespace)
         n = len(rows)
         with np.errstate(all="ignore"):

@@ -57,8 +57,8 @@ def fit(
     progress bar goes to ``stream`` (stderr) when it is a terminal, or when ``progress=True``.
 
     ``compiled=True``: the same numbers through ``autograd.trace_rows`` (one sample's loss
-    traced once, looped over each batch's rows, or with NumPy a batch of ``NUMPY_ROWS`` rows or
-    more a layer at a time), ten to forty times faster. Each sample's gradient is eager's to the
+    traced once, looped over each batch's rows, or with NumPy, when that is faster for the
+    batch's size, a layer at a time), ten to a hundred times faster. Each sample's gradient is eager's to the
     last bit; the batch's sums them in another order (agreeing to about 1e-15). Parameters are
     read and written as eagerly, so the two mix. Graphs that branch on values must stay eager.
     """
@@ -128,9 +128,6 @@ def _batch_gradients(model: Module, params: list[Value], loss: Loss, l2: float, 
     return eager
 
 
-# The array path (NumPy) pays ~0.1 ms a call for its calls; below this many rows a batch runs
-# faster as a loop over rows (measured on the two-moons MLP: benchmarks/run.py).
-NUMPY_ROWS = 32
 try:
     import numpy  # noqa: F401  (the [fast] extra)
 
@@ -260,7 +257,7 @@ class _CompiledLoss:
         values: list[float] = []
         for key, (target, group) in self._groups(rows, targets).items():
             tape, where = self._tape(key, target, group[0])
-            _, g = tape(group, weight=weight, numpy=NUMPY and len(group) >= NUMPY_ROWS)
+            _, g = tape(group, weight=weight, numpy=NUMPY and tape.arrays_faster(len(group)))
             values += tape.row_values
             for j, gj in zip(where, g):
                 if j >= 0:

@@ -112,3 +112,12 @@ def test_vectorized_formulas_are_elementwise():
     assert arrays.vectorized("1.0 if x > 0.0 else 0.0") == "where(x > 0.0, 1.0, 0.0)"
     assert arrays.vectorized("0.0 if x == 0.0 and y >= 0.0 else out * ieee_log(x)") == (
         "where(logical_and(x == 0.0, y >= 0.0), 0.0, out * ieee_log(x))")
+
+
+def test_arrays_are_chosen_for_batches_where_they_are_faster():
+    small, large = MLP(2, [4, 1], seed=1), MLP(2, [64, 64, 1], seed=1)
+    rts = [trace_rows(lambda a, b, t, net=net: losses.squared_error(net([a, b]), t), [0.1, 0.2, 0.3])
+           for net in (small, large)]
+    assert [rt.arrays_faster(1) for rt in rts] == [False, False]
+    assert [rt.arrays_faster(8) for rt in rts] == [False, True]  # measured: 2-64-64-1 from 3 rows
+    assert [rt.arrays_faster(200) for rt in rts] == [True, True]  # 2-4-1 from about 60

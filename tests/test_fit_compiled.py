@@ -89,9 +89,10 @@ def train(problem, compiled, epochs, **extra):
 # --- full batch ---------------------------------------------------------------------------------
 
 
-def assert_agree(h_tape, net_tape, h_eager, net_eager):
+def assert_agree(h_tape, net_tape, h_eager, net_eager, exact_first=True):
     assert len(h_tape) == len(h_eager)
-    assert h_tape[0] == h_eager[0]  # the same weights: the same loss, an exactly rounded sum
+    if exact_first:  # the same weights: the same loss, an exactly rounded sum of the same terms
+        assert h_tape[0] == h_eager[0]
     for a, b in zip(h_tape, h_eager):
         assert math.isclose(a, b, rel_tol=1e-12), (h_tape, h_eager)
     assert list(net_tape.state_dict()) == list(net_eager.state_dict())
@@ -107,7 +108,7 @@ def assert_agree(h_tape, net_tape, h_eager, net_eager):
 )
 @pytest.mark.parametrize("batch_size", [None, "len", "more"])
 def test_full_batch_compiled_agrees_with_eager(problem, targets_are_inputs, batch_size, traces):
-    net, X, y, _, _ = problem()
+    _, X, y, _, _ = problem()
     size = {None: None, "len": len(X), "more": len(X) + 3}[batch_size]
     h_eager, net_eager = train(problem, False, 6, batch_size=size)
     assert traces == []
@@ -142,16 +143,16 @@ def test_compiled_and_eager_epochs_can_be_mixed():
 
 @pytest.mark.parametrize("numpy", [False, True])
 def test_large_batches_agree_on_either_path(numpy, monkeypatch):
-    """Batches of NUMPY_ROWS rows or more go through NumPy arrays when it is installed."""
+    """A batch this large goes through NumPy arrays when it is installed."""
     monkeypatch.setattr(nn.train, "NUMPY", numpy)
-    X, y01 = data.moons(nn.train.NUMPY_ROWS + 8, noise=0.1, seed=1)
+    X, y01 = data.moons(40, noise=0.1, seed=1)
     y = [2 * t - 1 for t in y01]
     runs = []
     for compiled in (False, True):
         net = MLP(2, [16, 16, 1], seed=1337)
         runs.append((fit(net, X, y, losses.hinge, epochs=4, lr=0.5, l2=1e-4, progress=False,
                          compiled=compiled), net))
-    assert_agree(*runs[1], *runs[0])
+    assert_agree(*runs[1], *runs[0], exact_first=not numpy)  # NumPy rounds its own way
 
 
 # --- mini-batches: per-sample tapes, equal up to rounding ---------------------------------------
