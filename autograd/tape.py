@@ -97,7 +97,8 @@ class Tape:
         """How many nodes of each op (``Counter({'mul': 30737, 'add': 30836, ...})``)."""
         return Counter(op.name for op in self.code)
 
-    def _values(self, xs: Sequence[object]) -> list[float]:
+    def numbers(self, xs: Sequence[object]) -> list[float]:
+        """The inputs as floats, checked (and with ``verify``, the graph traced again at them)."""
         if len(xs) != len(self.inputs):
             raise TypeError(f"tape: expected {len(self.inputs)} inputs, got {len(xs)}")
         vals = []
@@ -105,10 +106,14 @@ class Tape:
             if isinstance(x, Value):
                 raise TypeError(f"tape: input {i} is a Value; pass numbers (a tape records no graph)")
             vals.append(real(x, f"tape: input {i}"))
+        if self.verify:
+            self._verify(vals)
+        return vals
+
+    def _values(self, xs: Sequence[object]) -> list[float]:
+        vals = self.numbers(xs)
         vals += [p._data for p in self.params]
         vals += self.constants
-        if self.verify:
-            self._verify(vals[: len(self.inputs)])
         _forward(vals, self.code, self.A, self.B)
         return vals
 
@@ -170,10 +175,7 @@ class CompiledTape:
         self.input_grads: list[float] = []
 
     def _numbers(self, xs: Sequence[object]) -> tuple[list[float], list[float]]:
-        tape = self.tape
-        if len(xs) != len(tape.inputs) or tape.verify:
-            tape._values(xs)  # says what is wrong with xs, and verifies
-        return [real(x, f"tape: input {i}") for i, x in enumerate(xs)], [p._data for p in self.params]
+        return self.tape.numbers(xs), [p._data for p in self.params]
 
     def __call__(self, *xs: Number, accumulate: bool = False) -> tuple[float, list[float]]:
         value, grads, self.input_grads = self._run(*self._numbers(xs))

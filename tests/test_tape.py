@@ -519,9 +519,10 @@ def test_programs_are_compiled_once_per_structure():
 # --- 6. bad use -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def tape_xy():
-    return trace(lambda x, y: x * y, [1.0, 2.0])
+@pytest.fixture(params=["tape", "compiled"])
+def tape_xy(request):
+    tape = trace(lambda x, y: x * y, [1.0, 2.0])
+    return tape if request.param == "tape" else tape.compile()
 
 
 @pytest.mark.parametrize("xs", [(), (1.0,), (1.0, 2.0, 3.0)])
