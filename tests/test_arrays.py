@@ -121,3 +121,9 @@ def test_arrays_are_chosen_for_batches_where_they_are_faster():
     assert [rt.arrays_faster(1) for rt in rts] == [False, False]
     assert [rt.arrays_faster(8) for rt in rts] == [False, True]  # measured: 2-64-64-1 from 3 rows
     assert [rt.arrays_faster(200) for rt in rts] == [True, True]  # 2-4-1 from about 60
+
+
+def test_every_function_a_formula_may_call_has_an_array_twin():
+    from autograd.ieee import FUNCTIONS
+
+    assert set(FUNCTIONS) <= set(arrays.namespace())
