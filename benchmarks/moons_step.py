@@ -126,8 +126,7 @@ class CompiledStep:
 
         self.flat = [v for row in X for v in row]
         self.tape = trace(total, self.flat)
-        tape: Any = self.tape  # compile() is newer than some checkouts: looked up when asked for
-        self.run: Any = tape.compile() if compile else tape
+        self.run: Any = self.tape.compile() if compile else self.tape
 
     def __call__(self, lr: float = 0.5) -> float:
         value, grads = self.run(*self.flat)
@@ -140,9 +139,8 @@ class RowStep:
     over the rows by a compiled loop, or by NumPy over all rows at once (``numpy=True``)."""
 
     def __init__(self, model: Any, X: list[list[float]], y: list[int], numpy: bool = False) -> None:
-        import autograd
+        from autograd import trace_rows
 
-        engine: Any = autograd  # trace_rows is newer than some checkouts: looked up at run time
         params = model.parameters()
 
         def sample(x0: Any, x1: Any, t: Any) -> Any:
@@ -152,7 +150,7 @@ class RowStep:
             return ALPHA * sum(p * p for p in params)
 
         self.rows = [[*x, float(t)] for x, t in zip(X, y)]
-        self.rt = engine.trace_rows(sample, self.rows[0], extra=extra, mean=True)
+        self.rt = trace_rows(sample, self.rows[0], extra=extra, mean=True)
         self.numpy = numpy
 
     def __call__(self, lr: float = 0.5) -> float:

@@ -25,8 +25,10 @@ What it measures (every row does the same work, from the same initial weights):
 2. build + backward over a 1,000,000-node chain; 3. ``sum()`` of 100,000 products, then backward
    (micrograd's runs are expected to fail with RecursionError; each runs in a subprocess);
 4. the tape step split into forward, forward + backward and the whole step, interleaved too;
-5. bytes per graph node of the two-moons forward graph (tracemalloc).
-Rows whose package is not installed, or whose API this checkout lacks, print why and are skipped.
+5. bytes per graph node of the two-moons forward graph (tracemalloc);
+6. what compiling costs: trace_rows and the whole-batch tape, and tracing a 2-256-256-1 model
+   (``compile_costs.py``).
+Rows whose package is not installed print why and are skipped.
 
 Options: ``--rounds N`` (default 11); ``--quick``: 3 rounds, a 100,000-node chain, ``sum()`` of
 10,000 (about 20 s with micrograd); ``--check``: only the step-1 agreement; ``--json FILE``: every
@@ -55,6 +57,7 @@ sys.path.insert(0, str(ROOT))
 
 import autograd  # noqa: E402
 import nn  # noqa: E402
+from benchmarks import compile_costs  # noqa: E402
 from benchmarks.moons_step import (  # noqa: E402
     MLP,
     CompiledStep,
@@ -134,13 +137,11 @@ def nn_engines(X: list[list[float]], y: list[int], skipped: dict[str, str]) -> d
         "chainrule nn.MLP eager": Engine(lambda: nn_step(eager, X, y), weights(eager),
                                          graph_size(nn_loss(mlp(), X, y), chainrule_children)[1]),
     }
-    no_compile = None if hasattr(autograd.Tape, "compile") else "not available (no Tape.compile)"
-    no_rows = None if hasattr(autograd, "trace_rows") else "not available (no autograd.trace_rows)"
-    no_numpy = no_rows or (None if optional("numpy") else "NumPy not installed")
+    no_numpy = None if optional("numpy") else "NumPy not installed"
     builders: dict[str, tuple[Callable[[Any], Any], str | None]] = {
         "chainrule tape (generic loops)": (lambda m: CompiledStep(m, X, y), None),
-        "chainrule compiled tape": (lambda m: CompiledStep(m, X, y, compile=True), no_compile),
-        "chainrule row loop (compiled)": (lambda m: RowStep(m, X, y), no_rows),
+        "chainrule compiled tape": (lambda m: CompiledStep(m, X, y, compile=True), None),
+        "chainrule row loop (compiled)": (lambda m: RowStep(m, X, y), None),
         "chainrule row loop, NumPy replay": (lambda m: RowStep(m, X, y, numpy=True), no_numpy),
     }
     for name, (build, missing) in builders.items():
@@ -448,6 +449,10 @@ def main(argv: list[str] | None = None) -> int:
         report["tape_split"] = tape_split(max(5 * rounds, 30), args.seed)
         print("\n5. memory of the two-moons forward graph")
         report["memory"] = memory()
+        print("\n6. what compiling costs (benchmarks/compile_costs.py)")
+        report["compile_seconds"] = compile_costs.costs(args.quick)
+        for name, sec in report["compile_seconds"].items():
+            print(f"   {name:<45} {sec:7.2f} s")
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2, allow_nan=False) + "\n", encoding="utf-8")
     return 0 if agreed else 1
