@@ -47,8 +47,9 @@ class Op:
     and backward may skip it. ``fn``, ``d0`` and ``d1`` are the formulas compiled.
     """
 
-    __slots__ = ("blocks", "bounded", "constant_left", "d0", "d1", "dn", "doc", "fn", "formula", "kind",
-                 "methods", "name", "partials", "shown", "variant", "with_constant", "written")
+    __slots__ = ("blocks", "bounded", "constant_left", "d0", "d1", "dn", "doc", "finite_with_value", "fn",
+                 "formula", "kind", "methods", "name", "partials", "shown", "variant", "with_constant",
+                 "written")
     fn: Callable[..., float]
     d0: Partial
     d1: Partial
@@ -86,6 +87,7 @@ class Op:
         self.d1 = compiled[1] if len(compiled) > 1 else _no_operand
         self.dn = self.shown = _no_operand
         self.written = None
+        self.finite_with_value = False
         self.with_constant = self.constant_left = None
 
     def _form(self, variant: str, kind: int, partial: str) -> Op:
@@ -96,18 +98,20 @@ class Op:
 
     @classmethod
     def nary(cls, name: str, formula: str, fn: NaryFn, dn: NaryPartials, shown: NaryShown, *, doc: str,
-             blocks: bool = False, written: NaryWritten | None = None) -> Op:
+             blocks: bool = False, written: NaryWritten | None = None, finite_with_value: bool = False) -> Op:
         """An op over any number of operands, given as functions: ``fn(operands)``,
         ``dn(out, operands) -> partials`` and ``shown(i, operands)``, the partial for operand i
         as explanations write it (another operand, or a number); ``formula`` is only shown.
         ``blocks``: its partials are 0 by definition, a value held constant (explanations pass
         no path through it). ``written(names)``: fn's computation as source text over operand
-        names, for compiled tapes (``program``), which otherwise call ``fn``."""
+        names, for compiled tapes (``program``), which otherwise call ``fn``. ``finite_with_value``:
+        every partial is finite wherever the value is, so a compiled tape may skip a node whose
+        gradient is 0 by testing its value instead of all its operands."""
         op = cls.__new__(cls)
         op.name, op.formula, op.partials, op.kind, op.variant = name, formula, (), NARY, ""
         op.doc, op.methods, op.bounded, op.blocks = doc, (), False, blocks
         op.fn, op.dn, op.shown, op.d0, op.d1 = fn, dn, shown, _no_operand, _no_operand
-        op.written = written
+        op.written, op.finite_with_value = written, finite_with_value
         op.with_constant = op.constant_left = None
         return op
 

@@ -68,8 +68,10 @@ ADD = Op("add", "x + y", "1.0", "1.0", bounded=True, doc="Sum")
 MUL = Op("mul", "x * y", "y", "x", doc="Product")
 # The fused weighted sum: a neuron's net input is one node, as the documents draw it.
 # math.fsum makes it the correctly rounded sum of the products, independent of order.
+# An inf or nan operand makes its product, so the sum, inf or nan: a finite value means finite
+# operands, which are the partials.
 DOT = Op.nary("dot", "Σ wᵢ·xᵢ + b", _dot, _dot_partials, _dot_partial_shown, written=_dot_written,
-              doc="Weighted sum, a neuron's net input")
+              finite_with_value=True, doc="Weighted sum, a neuron's net input")
 TANH = Op("tanh", "tanh(x)", "1.0 - out * out", doc="Hyperbolic tangent")
 SIGMOID = Op("sigmoid", "sigmoid(x)", "out * (1.0 - out)", doc="Logistic sigmoid, 1 / (1 + e^-x)")
 EXP = Op("exp", "ieee_exp(x)", "out", doc="Exponential, e^x")
@@ -84,12 +86,14 @@ SQRT = Op("sqrt", "ieee_sqrt(x)", "ieee_div(0.5, out)", doc="Square root")
 ABS = Op("abs", "fabs(x)", "sign(x)", doc="Absolute value", methods=("abs", "__abs__"))
 SIN = Op("sin", "sin(x)", "cos(x)", doc="Sine")
 SUM = Op.nary("sum", "Σ xᵢ", ieee_sum, lambda out, operands: [1.0] * len(operands), lambda i, operands: 1.0,
-              written=lambda names: f"ieee_sum(({', '.join(names)},))", doc="Sum of many")
+              written=lambda names: f"ieee_sum(({', '.join(names)},))", finite_with_value=True,
+              doc="Sum of many")
 # max(z) held constant: the shift of a softmax or log-sum-exp, which changes nothing in exact
 # arithmetic (they are shift-invariant), so its derivative is 0 by definition. A graph node,
 # not a plain number, so that a tape recomputes it for each replay's inputs.
 SHIFT = Op.nary("shift", "max(zᵢ), held constant", _max, lambda out, operands: [0.0] * len(operands),
-                lambda i, operands: 0.0, doc="The largest operand, held constant (derivative 0)", blocks=True)
+                lambda i, operands: 0.0, doc="The largest operand, held constant (derivative 0)", blocks=True,
+                finite_with_value=True)
 
 TABLE = table_of(globals())  # every row above, in order
 NODE_OPS = node_ops(TABLE)  # the rows with formulas, then their plain-number forms

@@ -104,8 +104,10 @@ class Writer:
                 for target, d in zip(targets, op.partials) if target not in self.skip]
 
     def _nary(self, op: Op, s: int, slots: tuple[int, ...]) -> list[str]:
-        """An n-ary node's pushes, under the eager loop's test: with g == 0 and finite operands
-        every product is 0 and adds nothing, so a dead ReLU's branch is skipped here too."""
+        """An n-ary node's pushes, under the eager loop's test: with g == 0 and finite partials
+        every product is 0 and adds nothing, so a dead ReLU's branch is skipped here too. The
+        eager loop tests the operands' sum; an op whose partials are finite wherever its value
+        is (``finite_with_value``) is tested by its value, one test instead of n additions."""
         names = self.names
         g = self.grad(s)
         operands = [names[k] for k in slots]
@@ -116,7 +118,7 @@ class Writer:
         body = [self.push(k, g, d if isinstance(d, str) else literal(d)) for k, d in pushes]
         if not body or not self.guarded:
             return [*head, *body]
-        finite = " + ".join(operands)
+        finite = self.names[s] if op.finite_with_value else " + ".join(operands)
         return [*head, f"if {g} or not isfinite({finite}):", *("    " + line for line in body)]
 
     guarded = True  # test a node's gradient before pushing it on (not for arrays)
