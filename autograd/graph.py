@@ -8,6 +8,7 @@ so graphs of any depth work.
 from __future__ import annotations
 
 import threading
+from itertools import chain
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
@@ -94,28 +95,34 @@ def walk(root: Value) -> tuple[list[Value], list[Value]]:
     """(the non-leaf nodes ``root`` depends on in topological order, the leaves it reaches).
 
     A node's depth (1 + the deepest input; leaves are 0) is larger than any of its inputs',
-    so sorting the reachable set by depth, a C-level sort, gives a valid order. Reaching the
-    set is an explicit-stack walk (no recursion: a million-node chain is fine) that marks
-    each node with a token fresh for this walk, instead of hashing nodes into a set.
+    so listing the reachable nodes by depth gives a valid order. Reaching them is an
+    explicit-stack walk (no recursion: a million-node chain is fine) that marks each node with
+    a token fresh for this walk, instead of hashing nodes into a set.
     """
     with GRAPH_LOCK:
         return _walk(root)
 
 
 def _walk(root: Value) -> tuple[list[Value], list[Value]]:
+    # Each node is filed, in the order the walk finds it, in a list per depth (per band of
+    # depths in graphs deeper than 2¹² levels, such as long chains; those lists are then
+    # sorted, stably), and the lists are joined: the order of a stable sort of the found
+    # nodes by depth, for a quarter of the cost of sorting them all.
+    shift = max(0, root._depth.bit_length() - 12)
+    bands: list[list[Value]] = [[] for _ in range((root._depth >> shift) + 1)]
     token = object()
     root._mark = token
     stack = [root]
-    order = []
     found_leaves = []
     push = stack.append
+    pop = stack.pop
     while stack:
-        node = stack.pop()
+        node = pop()
         op = node._op
         if op is None:
             found_leaves.append(node)
             continue
-        order.append(node)
+        bands[node._depth >> shift].append(node)
         kind = op.kind
         a = node._a
         if kind == NARY:
@@ -132,8 +139,10 @@ def _walk(root: Value) -> tuple[list[Value], list[Value]]:
             if b._mark is not token:
                 b._mark = token
                 push(b)
-    order.sort(key=_depth)
-    return order, found_leaves
+    if shift:
+        for band in bands:
+            band.sort(key=_depth)
+    return [*chain.from_iterable(bands)], found_leaves
 
 
 def leaves(root: Value) -> list[Value]:
