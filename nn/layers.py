@@ -96,9 +96,7 @@ class Neuron(Module):
         """The net input Σᵢ wᵢ·xᵢ + b (one ``dot`` node)."""
         if len(x) != len(self.w):
             raise ValueError(f"{self.net_label}: expected {len(self.w)} inputs, got {len(x)}")
-        net = dot(self.w, x, self.b)
-        net.label = self.net_label
-        return net
+        return dot(self.w, x, self.b, label=self.net_label)
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
         net = self.net(x)
