@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .op import BINARY, NARY, Op, parenthesized
+from .op import BINARY, NARY, UNARY, Op, parenthesized
 from .ops import DOT
-from .program import Writer, function, slot_names, unpack
+from .program import Writer, function, slot_names, substitute, unpack
 
 
 def numpy_or_explain() -> Any:
@@ -127,7 +127,7 @@ class Layer:
 
 
 def layers(tape: Any, params: range, batched: list[bool]) -> dict[int, Layer]:
-    """The tape's layers, by the index of their first node: runs of ≥ 2 dot nodes whose
+    """The tape's layers, by the index of their first node: runs of dot nodes whose
     weights and biases are distinct parameters and whose inputs are the same row-dependent slots."""
     found: dict[int, Layer] = {}
     i = 0
@@ -136,7 +136,7 @@ def layers(tape: Any, params: range, batched: list[bool]) -> dict[int, Layer]:
         j = i + 1
         while key is not None and j < len(tape.code) and _layer_key(tape, j, params, batched) == key:
             j += 1
-        if key is not None and j - i >= 2:
+        if key is not None:
             rows = [tape.A[k][1] for k in range(i, j)]
             n = len(key[0])
             weights = [list(r[:n]) for r in rows]
@@ -160,6 +160,30 @@ def _layer_key(tape: Any, i: int, params: range, batched: list[bool]) -> tuple[t
     return tuple(xs), bool(rest)
 
 
+@dataclass
+class Activation:
+    """A run of one unary op over a layer's nodes in order (a layer's ReLUs): one call on its Z."""
+
+    first: int
+    size: int
+    op: Op
+    layer: Layer
+
+
+def activations(tape: Any, found: dict[int, Layer]) -> dict[int, Activation]:
+    """The runs of one unary op (without a constant) whose node j reads node j of a layer."""
+    layer_at = {tape.first + L.first: L for L in found.values()}
+    runs = {}
+    for i, (op, a, b) in enumerate(zip(tape.code, tape.A, tape.B)):
+        L = layer_at.get(a) if op.kind == UNARY and b is None else None
+        if L is None or i + L.size > len(tape.code):
+            continue
+        if all(tape.code[i + j] is op and tape.A[i + j] == a + j and tape.B[i + j] is None
+               for j in range(L.size)):
+            runs[i] = Activation(i, L.size, op, L)
+    return runs
+
+
 def row_dependent(tape: Any) -> list[bool]:
     """For each slot, whether its value depends on the row (an input, or computed from one)."""
     batched = [k < len(tape.inputs) for k in range(tape.first)]
@@ -178,7 +202,8 @@ class ArrayWriter(Writer):
     def __init__(self, tape: Any, names: list[str], params: range, found: dict[int, Layer]) -> None:
         super().__init__(tape, names, params, skip=set(range(len(tape.inputs))))
         self.params, self.layers = params, found
-        self.in_layer = {L.first + j: (L, j) for L in found.values() for j in range(L.size)}
+        self.groups: dict[int, Layer | Activation] = {**found, **activations(tape, found)}
+        self.member = {g.first + j: (g, j) for g in self.groups.values() for j in range(g.size)}
 
     def formula(self, text: str) -> str:
         return vectorized(text)
@@ -187,9 +212,25 @@ class ArrayWriter(Writer):
         return f"{op.name.upper()}(({', '.join(operands)},))"
 
     def node(self, i: int) -> list[str]:
-        if i in self.layers:
-            return self._layer_forward(self.layers[i])
-        return [] if i in self.in_layer else super().node(i)
+        group = self.groups.get(i)
+        if isinstance(group, Layer):
+            return self._layer_forward(group)
+        if isinstance(group, Activation):
+            return self._activation_forward(group)
+        return [] if i in self.member else super().node(i)
+
+    def _activation_forward(self, run: Activation) -> list[str]:
+        i, first = run.first, self.tape.first + run.first
+        value = substitute(self.formula(run.op.formula), {"x": f"Z{run.layer.first}"})
+        return [f"A{i} = {value}", *(f"{self.names[first + j]} = A{i}[{j}]" for j in range(run.size))]
+
+    def _activation_backward(self, run: Activation) -> list[str]:
+        i, first = run.first, self.tape.first + run.first
+        grads = ", ".join(self.grad(first + j) for j in range(run.size))
+        partial = substitute(self.formula(run.op.partials[0]), {"x": f"Z{run.layer.first}", "out": f"A{i}"})
+        lines = [f"GZ{i} = rows_of(({grads},), n) * {parenthesized(partial)}"]
+        layer_first = self.tape.first + run.layer.first
+        return lines + [self.push(layer_first + j, f"GZ{i}[{j}]", "1.0") for j in range(run.size)]
 
     def _layer_forward(self, L: Layer) -> list[str]:
         k, first = L.first, self.tape.first + L.first
@@ -199,10 +240,14 @@ class ArrayWriter(Writer):
                 *(f"{self.names[first + j]} = Z{k}[{j}]" for j in range(L.size))]
 
     def pushes(self, i: int) -> list[str]:
-        if i not in self.in_layer:
+        if i not in self.member:
             return super().pushes(i)
-        L, j = self.in_layer[i]
-        return self._layer_backward(L) if j == L.size - 1 else []  # the layer's last node comes first
+        group, j = self.member[i]
+        if j < group.size - 1:
+            return []  # the group's last node comes first, and does the whole group
+        if isinstance(group, Layer):
+            return self._layer_backward(group)
+        return self._activation_backward(group)
 
     def _layer_backward(self, L: Layer) -> list[str]:
         k, first = L.first, self.tape.first + L.first

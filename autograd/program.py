@@ -55,7 +55,7 @@ class Writer:
         if op.kind == NARY:
             value = self.nary_value(op, [self.names[s] for s in a[1]])
         else:
-            value = _substitute(self.formula(op.formula), self._operands(op, a, b))
+            value = substitute(self.formula(op.formula), self._operands(op, a, b))
         return [f"{self.names[self.tape.first + i]} = {value}"]
 
     def formula(self, text: str) -> str:
@@ -100,7 +100,7 @@ class Writer:
         local = {**self._operands(op, a, b), "out": self.names[s]}
         targets = [a, b] if op.kind == BINARY else [a]
         g = self.grad(s)
-        return [self.push(target, g, _substitute(self.formula(d), local))
+        return [self.push(target, g, substitute(self.formula(d), local))
                 for target, d in zip(targets, op.partials) if target not in self.skip]
 
     def _nary(self, op: Op, s: int, slots: tuple[int, ...]) -> list[str]:
@@ -154,7 +154,7 @@ def literal(c: Any) -> str:
     return repr(c) if c >= 0 or math.copysign(1.0, c) > 0 else f"({c!r})"
 
 
-def _substitute(expr: str, names: dict[str, str]) -> str:
+def substitute(expr: str, names: dict[str, str]) -> str:
     """A formula with its x, y and out replaced by the names that hold them."""
     return re.sub(r"\b(x|y|out)\b", lambda m: names[m.group(1)], expr)
 
