@@ -81,8 +81,8 @@ class Writer:
         """The chain rule, last node first: each operand's gradient += g · ∂node/∂operand."""
         t = self.tape
         out = t.output_slot
-        lines = [f"{self.grad(out)} = {seed}"]
-        self.written = {out}
+        self.written = set()
+        lines = [] if out in self.skip else [self.push(out, seed, "1.0")]  # a leaf's adds to its total
         for i in range(len(t.code) - 1, -1, -1):
             s = t.first + i
             if s not in self.written:
@@ -159,10 +159,11 @@ def substitute(expr: str, names: dict[str, str]) -> str:
     return re.sub(r"\b(x|y|out)\b", lambda m: names[m.group(1)], expr)
 
 
-def slot_names(tape: Any) -> Names:
+def slot_names(tape: Any, reserved: str = "") -> Names:
     """Locals for a tape's slots: inputs ``x0…``; parameters and nodes by their labels where a
     label makes a name (``w16``, ``net_n3``, ``w_0_1_2`` for ``w[0][1,2]``), else ``p0…`` and
-    ``v<slot>``; constants as literals. Gradients are ``g_`` and the name."""
+    ``v<slot>``; constants as literals. Gradients are ``g_`` and the name. ``reserved``: a
+    pattern of more names the program uses (another dialect's)."""
     names = [f"x{i}" for i in range(len(tape.inputs))]
     taken = set(namespace()) | set(names)
     labelled = [(p._label, f"p{i}") for i, p in enumerate(tape.params)]
@@ -170,7 +171,7 @@ def slot_names(tape: Any) -> Names:
     chosen = []
     for label, fallback in labelled:
         name = re.sub(r"\W+", "_", label).strip("_")
-        name = name if _free(name, taken) else fallback
+        name = name if _free(name, taken) and not (reserved and re.fullmatch(reserved, name)) else fallback
         taken.add(name)
         chosen.append(name)
     n_p = len(tape.params)
@@ -207,18 +208,18 @@ def namespace() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=64)
-def _compiled(source: str, name: str, names: Callable[[], dict[str, Any]]) -> Callable[..., Any]:
-    """The function ``name`` a program's text defines, compiled once per distinct text."""
+def _compiled(source: str, names: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The functions a program's text defines, compiled once per distinct text."""
     scope = names()
-    exec(compile(source, f"<chainrule program {name}>", "exec"), scope)
-    function: Callable[..., Any] = scope[name]
-    return function
+    exec(compile(source, "<chainrule program>", "exec"), scope)
+    return scope
 
 
 def build(source: str, name: str, names: Callable[[], dict[str, Any]] | None = None) -> Callable[..., Any]:
     """The compiled function ``name`` of ``source``, seeing ``names()`` (default: the op table's
     functions); cached by text, so tapes of the same structure share one compile."""
-    return _compiled(source, name, names or namespace)
+    function: Callable[..., Any] = _compiled(source, names or namespace)[name]
+    return function
 
 
 def function(name: str, params: str, body: list[str]) -> str:

@@ -513,7 +513,7 @@ def test_programs_are_compiled_once_per_structure():
         net = net_2331()
         trace(error_2331(net), [0.23, 0.55]).compile()
     info = program._compiled.cache_info()
-    assert (info.misses, info.hits) == (2, 4)  # run and value, once
+    assert (info.misses, info.hits) == (1, 5)  # run and value, from one compile
 
 
 # --- 6. bad use -----------------------------------------------------------------------------------
