@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from .ieee import ieee_pow
 from .op import BINARY, NARY, UNARY, Op, parenthesized
 from .ops import DOT
 from .program import Writer, function, slot_names, substitute, unpack
@@ -59,7 +60,7 @@ def vectorized(formula: str) -> str:
 def namespace() -> dict[str, Any]:
     """The op table's functions as NumPy's elementwise ones (same IEEE results: inf, nan)."""
     np = numpy_or_explain()
-    return {**_functions(np), **_helpers(np), "ieee_div": np.divide, "ieee_pow": np.power,
+    return {**_functions(np), **_helpers(np), "ieee_div": np.divide,
             "ieee_exp": np.exp, "ieee_log": np.log, "ieee_sqrt": np.sqrt, "sign": np.sign, "sin": np.sin,
             "cos": np.cos, "tanh": np.tanh, "fabs": np.abs, "where": np.where, "logical_and": np.logical_and,
             "logical_or": np.logical_or, "stack": np.stack, "np": np, "INF": np.inf, "NAN": np.nan}
@@ -84,7 +85,16 @@ def _functions(np: Any) -> dict[str, Callable[..., Any]]:
     def highest(terms: Sequence[Any]) -> Any:
         return np.max(np.broadcast_arrays(*terms), axis=0)
 
-    return {"sigmoid": sigmoid, "relu": relu, "SUM": total, "SHIFT": highest, "DOT": _dot_of(total)}
+    def power(x: Any, y: Any) -> Any:
+        """C's pow, as ``ieee_pow``: NumPy takes x ** 0.5 as √x, which differs at −inf and −0."""
+        out = np.power(x, y)
+        special = (x == -np.inf) | (x == 0.0)
+        if np.any(special):
+            out = np.where(special, np.vectorize(ieee_pow, otypes=[float])(x, y), out)
+        return out
+
+    return {"sigmoid": sigmoid, "relu": relu, "ieee_pow": power, "SUM": total, "SHIFT": highest,
+            "DOT": _dot_of(total)}
 
 
 def _helpers(np: Any) -> dict[str, Callable[..., Any]]:
@@ -113,6 +123,11 @@ def _dot_of(total: Callable[[Sequence[Any]], Any]) -> Callable[[Sequence[Any]], 
         terms = [w * x for w, x in zip(operands[:n], operands[n:2 * n])] + list(operands[2 * n:])
         return total(terms)
     return dot
+
+
+# Names the array program gives itself (besides namespace()'s): no label may take them.
+RESERVED = (r"P|PG|XT|n|len|np|where|stack|rows_of|over_rows|logical_and|logical_or|ieee_pow"
+            r"|(W|B|X|Z|G|GX|A|GZ)\d+")
 
 
 @dataclass
@@ -155,7 +170,7 @@ def _layer_key(tape: Any, i: int, params: range, batched: list[bool]) -> tuple[t
     slots = tape.A[i][1]
     n = len(slots) >> 1
     weights, xs, rest = slots[:n], slots[n:2 * n], slots[2 * n:]
-    if not all(s in params for s in (*weights, *rest)) or not all(batched[s] for s in xs):
+    if not n or not all(s in params for s in (*weights, *rest)) or not all(batched[s] for s in xs):
         return None
     return tuple(xs), bool(rest)
 
@@ -283,10 +298,10 @@ def rows_program(tape: Any) -> str:
     """``rows(XT, P, seed, n) -> (each row's value, parameter gradients)`` over arrays: XT holds
     the rows' numbers column by column, P the parameters'."""
     n_in, n_p = len(tape.inputs), len(tape.params)
-    names = slot_names(tape)
+    names = slot_names(tape, RESERVED)
     params = range(n_in, n_in + n_p)
     writer = ArrayWriter(tape, names, params, layers(tape, params, row_dependent(tape)))
     body = [*unpack(names[:n_in], "XT"), *unpack(names[n_in:n_in + n_p], "P.tolist()"),
-            *writer.forward(), "PG = np.zeros(len(P))", *writer.backward("seed"),
+            *writer.forward(), "PG = np.zeros(P.shape)", *writer.backward("seed"),
             f"return {names[tape.output_slot]}, PG"]
     return "\n".join(writer.constants()) + "\n\n\n" + function("rows", "XT, P, seed, n", body)

@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from random_graphs import programs, run, valid
 
-from autograd import Value, arrays, shift, trace_rows
+from autograd import Value, arrays, dot, shift, trace_rows
 from nn import MLP, data, losses
 
 np = pytest.importorskip("numpy")  # the numpy extra; CI=true turns a skip into a failure
@@ -128,3 +128,21 @@ def test_every_function_a_formula_may_call_has_an_array_twin():
     from autograd.ieee import FUNCTIONS
 
     assert set(FUNCTIONS) <= set(arrays.namespace())
+
+
+@pytest.mark.parametrize("exponent", [0.5, 2.0, -1.0, 1 / 3, 3.0])
+def test_powers_are_cs_pow_at_minus_infinity_and_zero(exponent):
+    """NumPy takes x ** 0.5 as √x, which differs from C's pow at −inf and −0."""
+    rt = trace_rows(lambda x: x**exponent, [1.0], mean=False)
+    rows = [[-math.inf], [-0.0], [0.0], [math.inf], [-8.0], [4.0]]
+    rt(rows)
+    scalar = rt.row_values
+    rt(rows, numpy=True)
+    assert [v.hex() if not math.isnan(v) else "nan" for v in rt.row_values] == [
+        v.hex() if not math.isnan(v) else "nan" for v in scalar]
+
+
+def test_dots_of_a_bias_alone_are_not_a_layer():
+    b = [Value(0.1), Value(0.2)]
+    rt = trace_rows(lambda x: (dot([], [], b[0]) + dot([], [], b[1])) * x, [1.0])
+    assert rt([[1.0], [3.0]], numpy=True) == rt([[1.0], [3.0]])
