@@ -54,6 +54,8 @@ class RowTape:
         what each row's loss is multiplied by (default 1/len(rows) for a mean, else 1), for a
         batch split over several calls."""
         rows = self._checked(rows)
+        if weight is not None:
+            weight = real(weight, "trace_rows: weight")
         scale = weight if weight is not None else 1.0 / len(rows) if self.mean else 1.0
         values, grads = (self._over_arrays if numpy else self._over_rows)(rows, scale)
         self.row_values: list[float] = values
@@ -99,7 +101,7 @@ class RowTape:
     def _checked(self, rows: Sequence[Sequence[Number]]) -> Sequence[Sequence[float]]:
         """The rows as floats, each as wide as the traced example; a TypeError or ValueError
         naming the first bad row otherwise (the common case, lists of floats, is one scan)."""
-        if isinstance(rows, (str, bytes, Value)) or not isinstance(rows, Sequence) or not rows:
+        if not _listlike(rows) or not len(rows):
             raise TypeError(f"trace_rows: rows must be a non-empty list of rows, not {rows!r:.60}")
         width = self.width
         if all(type(r) in (list, tuple) and len(r) == width and all(type(v) is float for v in r)
@@ -107,15 +109,21 @@ class RowTape:
             return rows  # type: ignore[return-value]  # just checked: floats
         checked = []
         for k, r in enumerate(rows):
-            if isinstance(r, (str, bytes, Value)) or not isinstance(r, Sequence) or len(r) != width:
-                raise ValueError(f"trace_rows: row {k} must be {width} numbers (as the traced example), "
-                                 f"not {r!r:.60}")
+            if not _listlike(r) or len(r) != width:
+                size = f"{len(r)} numbers" if _listlike(r) else type(r).__name__
+                raise ValueError(f"trace_rows: row {k} must be a list of {width} numbers (as the traced "
+                                 f"example), not {size}: {r!r:.60}")
             checked.append([real(v, f"trace_rows: row {k}, item {i}") for i, v in enumerate(r)])
         return checked
 
     def listing(self, limit: int | None = 200) -> str:
         """The loop that runs, ``limit`` lines at most (None: all of it)."""
         return cut(self.source, limit)
+
+
+def _listlike(x: object) -> bool:
+    """A list, a tuple, a NumPy array: anything with a length and items, but not text or a Value."""
+    return not isinstance(x, (str, bytes, Value)) and hasattr(x, "__len__") and hasattr(x, "__getitem__")
 
 
 def trace_rows(sample: Callable[..., Value], example_row: Sequence[Number], *,

@@ -119,10 +119,11 @@ def test_listing_is_a_loop_over_the_rows():
     [
         ([], TypeError, "non-empty list of rows"),
         ("abc", TypeError, "non-empty list of rows"),
-        ([[1.0, 2.0]], ValueError, "row 0 must be 3 numbers"),
-        ([[1.0, 2.0, 1.0], [1.0, 2.0, 3.0, 4.0]], ValueError, "row 1 must be 3 numbers"),
+        ([[1.0, 2.0]], ValueError, "row 0 must be a list of 3 numbers .*, not 2 numbers"),
+        ([[1.0, 2.0, 1.0], [1.0, 2.0, 3.0, 4.0]], ValueError, "row 1 must be a list of 3 numbers"),
         ([[1.0, "x", 1.0]], TypeError, "row 0, item 1"),
-        ([[1.0, 2.0, 1.0], "abc"], ValueError, "row 1 must be 3 numbers"),
+        ([[1.0, 2.0, 1.0], "abc"], ValueError, "row 1 must be a list of 3 numbers .*, not str"),
+        ([[1.0, 2.0, 1.0], 5.0], ValueError, "row 1 must be a list of 3 numbers .*, not float"),
     ],
 )
 def test_bad_rows_are_named(rows, error, message):
@@ -135,3 +136,39 @@ def test_int_rows_are_numbers_too():
     net, _ = moons_problem(4)
     rt = hinge_rows(net)
     assert rt([[1, 0, 1]]) == rt([[1.0, 0.0, 1.0]])
+
+
+def test_numpy_arrays_are_rows_too():
+    np = pytest.importorskip("numpy")
+    net, rows = moons_problem(6)
+    rt = hinge_rows(net)
+    assert rt(np.array(rows)) == rt(rows) == rt([np.array(r) for r in rows])
+
+
+@pytest.mark.parametrize("weight", [Value(1.0), "a", True])
+def test_a_weight_must_be_a_number(weight):
+    net, rows = moons_problem(4)
+    with pytest.raises(TypeError, match="trace_rows: weight"):
+        hinge_rows(net)(rows, weight=weight)
+
+
+@pytest.mark.parametrize("numpy", [False, True])
+def test_a_sample_that_returns_a_leaf_counts_it_once_per_row(numpy):
+    w = Value(2.0, label="w")
+    rt = trace_rows(lambda x: w, [1.0], mean=False)
+    assert rt([[1.0], [2.0], [3.0]], numpy=numpy) == (6.0, [3.0])
+    rt = trace_rows(lambda x: x * w + w, [1.0])
+    value, grads = rt([[1.0], [2.0], [3.0]], numpy=numpy)
+    assert value == 6.0 and grads == [3.0]  # mean of x + 1 over the rows
+
+
+@pytest.mark.parametrize("numpy", [False, True])
+@pytest.mark.parametrize("label", ["n", "P", "PG", "XT", "np", "where", "stack", "len", "rows_of",
+                                   "over_rows", "W1", "B0", "Z1", "G3", "GX1", "A2", "GZ2", "seed",
+                                   "isfinite"])
+def test_labels_never_shadow_the_programs_own_names(label, numpy):
+    n = Value(2.0, label=label)
+    rt = trace_rows(lambda x: (x - 1.0) ** 2 + n * n, [1.0])
+    value, grads = rt([[1.0], [2.0], [3.0]], numpy=numpy)
+    assert value == pytest.approx(5 / 3 + 4.0, rel=1e-15)  # mean of 0, 1, 4; plus n²
+    assert grads == [pytest.approx(4.0, rel=1e-15)]
