@@ -116,15 +116,14 @@ def _batch_gradients(model: Module, params: list[Value], loss: Loss, l2: float, 
         E = vsum([loss(model(list(x)), t) for x, t in zip(rows, targets)]) * (1.0 / len(rows))
         return E + penalty() if l2 else E
 
-    if compiled:
-        return _CompiledLoss(model, params, loss, penalty if l2 and params else None)
-
     def eager(rows: _Rows, targets: Sequence[Any], whole_set: bool) -> float:
         E = batch_loss(rows, targets)
         opt.zero_grad()
         E.backward()
         return E.data
 
+    if compiled:
+        return _CompiledLoss(model, params, loss, penalty if l2 and params else None, eager)
     return eager
 
 
@@ -229,40 +228,55 @@ def _bar(stream: TextIO, done: int, total: int, loss: float, elapsed: float) -> 
     stream.flush()
 
 
+# Losses that read a target only through arithmetic: a target may be an input of their tape.
+# Any other loss may branch on it (``t == 1`` is identity on a Value, always False), so its
+# target is a constant: one tape per distinct target, up to MAX_TAPES, then eager.
+VALUE_TARGETS = (LOSSES["squared_error"].fn, LOSSES["mse"].fn)
+MAX_TAPES = 64
+
+
 class _CompiledLoss:
     """A batch's loss and gradients through ``autograd.trace_rows``: one sample's loss traced
-    once, its program looped over the batch's rows (with NumPy, when installed and the batch
-    has ``NUMPY_ROWS`` rows or more, a layer at a time over all of them).
+    once, its program looped over the batch's rows, or with NumPy, where ``arrays_faster``
+    says so, a layer at a time over all of them.
 
-    A target that the loss takes as a number is one more input of the row, so one tape serves
-    every target. A target the loss cannot take as a Value (a class index, a label it checks)
-    is a constant instead: one tape per distinct target, the batch's rows grouped by it. Each
-    sample's loss and gradient are the eager engine's to the last bit; the batch's gradient adds
-    them up in another order than one eager graph does (agreeing to about 1e-15), and the
-    loss, an exactly rounded sum, is the same.
+    A target of a VALUE_TARGETS loss is one more input of the row, so one tape serves every
+    target (of one length). Other targets are constants: one tape per distinct target, the
+    batch's rows grouped by it; more than MAX_TAPES distinct targets (soft labels) and the
+    eager path takes over. Each sample's loss and gradient are the eager engine's to the last
+    bit on the loop; the batch's gradient adds them in another order than one eager graph
+    does (about 1e-15 apart), and its loss is the same exactly rounded sum. Over NumPy arrays
+    they agree to about 1e-15 relative to the terms' sizes, not bit for bit.
     """
 
     def __init__(self, model: Module, params: list[Value], loss: Loss,
-                 penalty: Callable[[], Value] | None) -> None:
-        self.model, self.params, self.loss = model, params, loss
+                 penalty: Callable[[], Value] | None, eager: _Gradients) -> None:
+        self.model, self.params, self.loss, self.eager = model, params, loss, eager
         self.index = {id(p): i for i, p in enumerate(params)}
         self.penalty = trace(penalty, []).compile() if penalty else None
-        self.numbers: bool | None = None  # targets as inputs? decided at the first batch
-        self.nin = 0
-        self.tapes: dict[Any, tuple[RowTape, list[int]]] = {}
+        self.numbers = loss in VALUE_TARGETS
+        self.nin: int | None = None
+        self.tapes: dict[Any, tuple[RowTape, list[int]]] | None = {}  # None: eager instead
 
     def __call__(self, rows: _Rows, targets: Sequence[Any], whole: bool) -> float:
+        groups = {} if self.tapes is None else self._groups(rows, targets)
+        if self.tapes is None or len(self.tapes.keys() | groups.keys()) > MAX_TAPES:
+            self.tapes = None  # too many targets: eager from now on
+            return self.eager(rows, targets, whole)
         weight = 1.0 / len(rows)
         grads = [0.0] * len(self.params)
         values: list[float] = []
-        for key, (target, group) in self._groups(rows, targets).items():
+        for key, (target, group) in groups.items():
             tape, where = self._tape(key, target, group[0])
             _, g = tape(group, weight=weight, numpy=NUMPY and tape.arrays_faster(len(group)))
             values += tape.row_values
             for j, gj in zip(where, g):
                 if j >= 0:
                     grads[j] += gj
-        value = ieee_sum(values) * weight if weight != 1.0 else ieee_sum(values)
+        return self._finish(ieee_sum(values) * weight if weight != 1.0 else ieee_sum(values), grads)
+
+    def _finish(self, value: float, grads: list[float]) -> float:
+        """Add the penalty, set the parameters' gradients; the batch's loss."""
         if self.penalty is not None:
             more, g = self.penalty()
             value = value + more
@@ -274,32 +288,25 @@ class _CompiledLoss:
         return value
 
     def _groups(self, rows: _Rows, targets: Sequence[Any]) -> dict[Any, tuple[Any, list[list[float]]]]:
-        """The rows by tape, each group with a target to trace at: all rows together, each with
-        its target's numbers, or the rows grouped by target."""
-        if self.numbers is None:
-            self.nin = len(rows[0])
-            self.numbers = self._takes_numbers(rows[0], targets[0])
-        if self.numbers:
-            return {"all": (targets[0], [[*x, *_numbers_of(t)] for x, t in zip(rows, targets)])}
+        """The rows by tape, each group with a target to trace at: the rows with their targets'
+        numbers, by how many there are; or the rows by target."""
         groups: dict[Any, tuple[Any, list[list[float]]]] = {}
-        for x, t in zip(rows, targets):
-            groups.setdefault((type(t).__name__, repr(t)), (t, []))[1].append([*x])
+        for k, (x, t) in enumerate(zip(rows, targets)):
+            self.nin = self.nin if self.nin is not None else len(x)
+            if len(x) != self.nin:
+                raise ValueError(f"fit: input {k} of the batch has {len(x)} numbers, the first had "
+                                 f"{self.nin}")
+            numbers = _numbers_of(t) if self.numbers else []
+            if numbers:
+                groups.setdefault(("numbers", len(numbers)), (t, []))[1].append([*x, *numbers])
+            else:
+                groups.setdefault((type(t).__name__, repr(t)), (t, []))[1].append([*x])
         return groups
 
-    def _takes_numbers(self, x: Sequence[float], t: Any) -> bool:
-        """Whether the loss takes this target as Values (then it can be an input of the tape)."""
-        if not _numbers_of(t):
-            return False
-        try:
-            tape = self._traced(x, t, True)
-        except (TypeError, ValueError):
-            return False
-        self.tapes["all"] = tape, self._where(tape.params)
-        return True
-
     def _tape(self, key: Any, target: Any, row: list[float]) -> tuple[RowTape, list[int]]:
+        assert self.tapes is not None
         if key not in self.tapes:
-            tape = self._traced(row[:self.nin], target, bool(self.numbers))
+            tape = self._traced(row[:self.nin], target, key[0] == "numbers")
             self.tapes[key] = tape, self._where(tape.params)
         return self.tapes[key]
 

@@ -283,3 +283,50 @@ def test_compiled_fit_takes_a_loss_by_name_like_eager(batch_size):
                         compiled=compiled))
     assert runs[0] == runs[1]
     assert runs[2] == (runs[0] if batch_size is None else pytest.approx(runs[0], rel=1e-12))
+
+
+# --- losses that branch on the target, many targets, bad rows ---------------------------------------
+
+
+def bce_by_hand(p, t):
+    return -p.log() if t == 1 else -(1.0 - p).log()  # branches on the target's value
+
+
+def weighted(o, t):
+    return {0: 1.0, 1: 3.0}[t] * (o - t) ** 2  # looks the target up
+
+
+@pytest.mark.parametrize("loss", [bce_by_hand, weighted])
+@pytest.mark.parametrize("batch_size", [None, 2])
+def test_a_custom_loss_gets_its_targets_as_numbers_not_values(loss, batch_size, traces):
+    X = [[0.1, 0.2], [0.3, -0.1], [0.5, 0.5], [-0.2, 0.4]]
+    y = [0, 1, 0, 1]
+    runs = [fit(MLP(2, [3, 1], activations=["tanh", "sigmoid"], seed=0), X, y, loss, epochs=3,
+                batch_size=batch_size, progress=False, compiled=c) for c in (False, True)]
+    assert runs[1][0] == runs[0][0]
+    assert runs[1] == pytest.approx(runs[0], rel=1e-13)
+    assert len(traces) == 2  # one tape per target: a constant of each
+
+
+def test_more_distinct_targets_than_max_tapes_train_eagerly(traces, monkeypatch):
+    monkeypatch.setattr(nn.train, "MAX_TAPES", 4)
+    X, _ = data.moons(12, noise=0.1, seed=2)
+    y = [k / 11 for k in range(12)]  # soft labels: twelve distinct targets
+    runs = [fit(MLP(2, [4, 1], activations=["tanh", "sigmoid"], seed=1), X, y, "binary_cross_entropy",
+                epochs=3, batch_size=3, progress=False, compiled=c) for c in (False, True)]
+    assert runs[1] == pytest.approx(runs[0], rel=1e-13)
+    assert len(traces) <= 4
+
+
+def test_targets_of_other_lengths_get_their_own_tape_or_the_losses_error():
+    net = MLP(2, [2], activations=["sigmoid"], seed=3)
+    X, y = [[0.1, 0.2], [0.3, 0.4]], [[0.0, 1.0], [1.0]]
+    for compiled in (False, True):
+        with pytest.raises(ValueError, match="2 outputs but 1 targets"):
+            fit(net, X, y, losses.squared_error, epochs=1, progress=False, compiled=compiled)
+
+
+def test_an_input_of_another_width_is_named():
+    net = MLP(2, [2, 1], seed=3)
+    with pytest.raises(ValueError, match="input 1 of the batch has 3 numbers, the first had 2"):
+        fit(net, [[0.1, 0.2], [0.3, 0.4, 0.5]], [0.0, 1.0], "mse", epochs=1, progress=False, compiled=True)
