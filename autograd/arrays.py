@@ -7,8 +7,11 @@ the op table's, made elementwise (``vectorized``: ``a if c else b`` becomes ``wh
 is a run of ``dot`` nodes over the same inputs: it becomes one matrix product forward and two
 backward, which is where the speed comes from. Parameter gradients sum over the rows.
 
-NumPy rounds differently from the scalar engine (its sums are pairwise, ``exp`` is another
-library's): results agree with the eager engine to about 1e-15 relative, not bit for bit.
+NumPy rounds differently from the scalar engine: its sums and matrix products add in their own
+order where ``dot`` and ``vsum`` round the exact sum once, and ``exp`` is another library's. So
+results agree with the eager engine to about 1e-15 relative to the size of the terms summed,
+not bit for bit: a sum that cancels (1e17 + 1 − 1e17) can differ by more, and the max of a
+``shift`` over ±0 may pick the other zero.
 """
 
 from __future__ import annotations
