@@ -38,6 +38,8 @@ class Writer:
     ``0.0`` the caller sets; every other slot's gradient starts at its first contribution.
     """
 
+    guarded = True  # test a node's gradient before pushing it on (not for arrays)
+
     def __init__(self, tape: Any, names: Names, leaves: range, skip: set[int] | None = None) -> None:
         self.tape, self.names, self.leaves = tape, names, leaves
         # Constants have no gradient; the data's is not wanted.
@@ -120,8 +122,6 @@ class Writer:
             return [*head, *body]
         finite = self.names[s] if op.finite_with_value else " + ".join(operands)
         return [*head, f"if {g} or not isfinite({finite}):", *("    " + line for line in body)]
-
-    guarded = True  # test a node's gradient before pushing it on (not for arrays)
 
     def push(self, target: int, g: str, partial: str) -> str:
         """One addition of the chain rule, with the eager loop's exact shortcuts for ±1."""

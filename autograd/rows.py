@@ -45,6 +45,7 @@ class RowTape:
         self._rows: Callable[..., Any] | None = None  # compiled at first use
         self._arrays: Callable[..., Any] | None = None
         self.array_source = ""
+        self._crossing: float | None = None  # rows from which arrays are faster (arrays_faster)
         self.width = len(self.sample.inputs)
 
     def __call__(self, rows: Sequence[Sequence[Number]], *, numpy: bool = False, accumulate: bool = False,
@@ -80,12 +81,13 @@ class RowTape:
     def arrays_faster(self, n: int) -> bool:
         """Whether ``n`` rows run faster over NumPy arrays than looped: an estimate from the two
         programs' sizes (``SCALAR_OP``, ``ARRAY_LINE``; benchmarks/run.py measures both)."""
-        if not self.array_source:
-            self.array_source = arrays.rows_program(self.sample)
-        loop = self.source.split("in rows:", 1)[1]
-        operations = sum(map(loop.count, (" * ", " + ", " - ", "(")))
-        lines = self.array_source.split("def rows", 1)[1].count("\n")
-        return n * operations * SCALAR_OP > lines * ARRAY_LINE
+        if self._crossing is None:
+            self.array_source = self.array_source or arrays.rows_program(self.sample)
+            loop = self.source.split("in rows:", 1)[1]
+            operations = sum(map(loop.count, (" * ", " + ", " - ", "(")))
+            lines = self.array_source.split("def rows", 1)[1].count("\n")
+            self._crossing = lines * ARRAY_LINE / max(operations * SCALAR_OP, 1e-300)
+        return n > self._crossing
 
     def _over_arrays(self, rows: Sequence[Sequence[float]], seed: float) -> tuple[list[float], list[float]]:
         np = arrays.numpy_or_explain()
