@@ -6,10 +6,11 @@
 """
 
 from .backprop import backward, zero_grad
-from .check import GradcheckResult, GradcheckRow, gradcheck, numerical_grad
+from .check import GradcheckResult, GradcheckRow, gradcheck, gradgradcheck, numerical_grad
 from .draw import draw
 from .explain import Explanation, explain, explain_all
 from .graph import leaves, topological_order
+from .higher import grad, hessian, hvp
 from .modes import detect_anomaly, is_recording, no_grad
 from .nary import dot, shift, vsum
 from .render import RenderError, render
@@ -34,7 +35,11 @@ __all__ = [
     "draw",
     "explain",
     "explain_all",
+    "grad",
     "gradcheck",
+    "gradgradcheck",
+    "hessian",
+    "hvp",
     "is_recording",
     "leaves",
     "no_grad",

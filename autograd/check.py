@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .ieee import ieee_div
 from .modes import no_grad
@@ -248,3 +248,24 @@ def _row(label: str, a: float, s: _Slopes, s2: _Slopes, atol: float, rtol: float
             else "kink" if kink else "")
     ok = ok and same and not s.vanished and not jump
     return GradcheckRow(label, a, numeric, abs_err, rel_err, ok, kink, note)
+
+
+def gradgradcheck(
+    fn: Fn,
+    inputs: Sequence[Value | Number],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+) -> GradcheckResult:
+    """Compare the second derivatives ∂²fn/∂xᵢ∂xⱼ (the gradient built as a graph by
+    ``backward(create_graph=True)``, differentiated again) with central differences of the first
+    derivatives: ``gradcheck`` of each x ↦ ∂fn/∂xᵢ, one row per pair (i, j)."""
+    from .higher import first_derivative
+
+    values = _as_inputs(inputs, "gradgradcheck")
+    rows: list[GradcheckRow] = []
+    for i, x in enumerate(values):
+        result = gradcheck(first_derivative(fn, i), values, eps, atol, rtol)
+        name = x.label or f"input {i}"
+        rows += [replace(r, label=f"∂²/∂{name}∂{r.label}") for r in result.rows]
+    return GradcheckResult(tuple(rows), result.eps, result.atol, result.rtol)

@@ -138,9 +138,22 @@ class Value(Operators):
 
     # --- differentiation -----------------------------------------------------------------
 
-    def backward(self, grad: Number = 1.0) -> None:
-        """Accumulate ``grad · ∂self/∂v`` into ``v.grad`` for every Value ``v`` this depends on."""
-        backward(self, real(grad, "backward's grad"))
+    def backward(self, grad: Number = 1.0, create_graph: bool = False) -> dict[Value, Value | float] | None:
+        """Accumulate ``grad · ∂self/∂v`` into ``v.grad`` for every Value ``v`` this depends on.
+
+        ``create_graph=True`` also builds each gradient as a Value with a graph (``higher``) and
+        returns them, ``{v: ∂self/∂v}``, to differentiate again; ``.grad`` stays a float."""
+        seed = real(grad, "backward's grad")
+        if not create_graph:
+            backward(self, seed)
+            return None
+        from .higher import gradient_graph
+
+        gradients = gradient_graph(self, seed)
+        with graph.GRAPH_LOCK:
+            for v, g in gradients.items():
+                v._grad += g._data if isinstance(g, Value) else g
+        return gradients
 
     def zero_grad(self) -> None:
         """Reset ``grad`` to 0.0 on this Value and on every Value it depends on."""
