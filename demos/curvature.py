@@ -74,10 +74,9 @@ def report() -> tuple[list[list[float]], list[list[float]]]:
     newton = path(newton_step, 6)
     best = min(value(newton[-1]), value(descent[-1]))
     for name, p in ((f"gradient descent (rate {RATE:g})", descent), ("Newton's method", newton)):
-        steps = next(k for k, q in enumerate(p + [p[-1]]) if k == len(p) or value(q) - best < 1e-7)
-        print(f"{name:<30} E {value(p[0]):.6f} → {value(p[-1]):.6f} at w = [{p[-1][0]:.4f}, {p[-1][1]:.4f}]; "
-              f"within 1e-7 of the minimum after {steps if steps < len(p) else 'more than ' + str(len(p) - 1)} "
-              "steps")
+        steps = next((str(k) for k, q in enumerate(p) if value(q) - best < 1e-7), f"more than {len(p) - 1}")
+        print(f"{name:<30} E {value(p[0]):.6f} → {value(p[-1]):.6f} at w = [{p[-1][0]:.4f}, "
+              f"{p[-1][1]:.4f}]; within 1e-7 of the minimum after {steps} steps")
     jump = newton_step(SADDLE)
     print(f"from w = {SADDLE}, where H is indefinite, one Newton step takes E from {value(SADDLE):.4f} to "
           f"{value(jump):.4f}: it heads for the saddle's stationary point, not a minimum")
@@ -95,8 +94,9 @@ def plot(out, descent: list[list[float]], newton: list[list[float]]) -> None:
     low, high = value(newton[-1]), max(max(row) for row in E)
     steps = [low * (high / low) ** (k / 16) for k in range(1, 17)]  # denser where E is small
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.4), sharey=True)
-    for ax, (title, p, colour) in zip(axes, ((f"gradient descent, rate {RATE:g}: 40 steps", descent, "tab:blue"),
-                                              ("Newton's method, w − H⁻¹∇E: 6 steps", newton, "tab:red"))):
+    panels = ((f"gradient descent, rate {RATE:g}: 40 steps", descent, "tab:blue"),
+              ("Newton's method, w − H⁻¹∇E: 6 steps", newton, "tab:red"))
+    for ax, (title, p, colour) in zip(axes, panels):
         levels = ax.contour(w1s, w2s, E, levels=steps, cmap="viridis", linewidths=0.8)
         ax.clabel(levels, fontsize=7, fmt="%.4f")
         ax.plot([q[0] for q in p], [q[1] for q in p], "o-", color=colour, markersize=3, linewidth=1.2)
