@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .ieee import ieee_pow
+from .ieee import GELU_BETA, GELU_KAPPA, ieee_pow
 from .op import BINARY, NARY, UNARY, Op, parenthesized
 from .ops import DOT
 from .program import Writer, function, slot_names, substitute, unpack
@@ -65,12 +65,13 @@ def namespace() -> dict[str, Any]:
     np = numpy_or_explain()
     return {**_functions(np), **_helpers(np), "ieee_div": np.divide,
             "ieee_exp": np.exp, "ieee_log": np.log, "ieee_sqrt": np.sqrt, "sign": np.sign, "sin": np.sin,
-            "cos": np.cos, "tanh": np.tanh, "fabs": np.abs, "where": np.where, "logical_and": np.logical_and,
+            "cos": np.cos, "tanh": np.tanh, "fabs": np.abs, "log1p": np.log1p, "expm1": np.expm1,
+            "maximum": np.maximum, "minimum": np.minimum, "where": np.where, "logical_and": np.logical_and,
             "logical_or": np.logical_or, "stack": np.stack, "np": np, "INF": np.inf, "NAN": np.nan}
 
 
 def _functions(np: Any) -> dict[str, Callable[..., Any]]:
-    """The table's functions NumPy lacks: sigmoid, relu, and the n-ary ops."""
+    """The table's functions NumPy lacks: sigmoid, relu, the other activations, the n-ary ops."""
 
     def sigmoid(x: Any) -> Any:
         e = np.exp(-np.abs(x))  # never overflows; 1/(1+e) for x ≥ 0, e/(1+e) below
@@ -78,6 +79,18 @@ def _functions(np: Any) -> dict[str, Callable[..., Any]]:
 
     def relu(x: Any) -> Any:
         return np.where(x <= 0.0, 0.0, x)  # nan stays nan
+
+    def softplus(x: Any) -> Any:
+        return relu(x) + np.log1p(np.exp(-np.abs(x)))  # as ieee.softplus: never overflows
+
+    def gelu(x: Any) -> Any:
+        return 0.5 * x * (1.0 + np.tanh(GELU_BETA * (x + GELU_KAPPA * (x * x * x))))
+
+    def leaky_relu(x: Any, slope: float = 0.01) -> Any:
+        return np.where(x > 0.0, x, slope * x)
+
+    def elu(x: Any, alpha: float = 1.0) -> Any:
+        return np.where(x > 0.0, x, alpha * np.expm1(np.minimum(x, 0.0)))  # e^x of x ≤ 0 only
 
     def total(terms: Sequence[Any]) -> Any:
         out = terms[0]
@@ -96,8 +109,8 @@ def _functions(np: Any) -> dict[str, Callable[..., Any]]:
             out = np.where(special, np.vectorize(ieee_pow, otypes=[float])(x, y), out)
         return out
 
-    return {"sigmoid": sigmoid, "relu": relu, "ieee_pow": power, "SUM": total, "SHIFT": highest,
-            "DOT": _dot_of(total)}
+    return {"sigmoid": sigmoid, "relu": relu, "softplus": softplus, "gelu": gelu, "leaky_relu": leaky_relu,
+            "elu": elu, "ieee_pow": power, "SUM": total, "SHIFT": highest, "DOT": _dot_of(total)}
 
 
 def _helpers(np: Any) -> dict[str, Callable[..., Any]]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import ast
 import sys
+import textwrap
 import types
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -74,9 +75,15 @@ def _imports(table: Sequence[Op], code: str, extra: Iterable[str] = ()) -> list[
 
 
 def _forms(table: Sequence[Op], code: str) -> list[str]:
-    """``MUL_C, MUL_L = MUL.forms`` for each binary op whose forms ``code`` names."""
-    return [f"{global_name(op)}_C, {global_name(op)}_L = {global_name(op)}.forms"
-            for op in table if op.kind == BINARY and f"{global_name(op)}_C" in code]
+    """``MUL_C, MUL_L = MUL.forms`` for each binary op whose forms ``code`` names (``(MAX_C,) =
+    MAX.forms`` for an op of one method)."""
+    lines = []
+    for op in table:
+        if op.kind == BINARY and f"{global_name(op)}_C" in code:
+            names = ", ".join(global_name(form) for form in op.forms)
+            lines.append(f"{names} = {global_name(op)}.forms" if len(op.forms) > 1
+                         else f"({names},) = {global_name(op)}.forms")
+    return lines
 
 
 def _module(doc: str, table: Sequence[Op], body: list[str], imports: Iterable[str] = (),
@@ -90,7 +97,40 @@ def _module(doc: str, table: Sequence[Op], body: list[str], imports: Iterable[st
     if typing:
         head += ["", "if TYPE_CHECKING:", f"    {typing}"]
     forms = _forms(table, code)
+    code = "\n".join(piece for line in code.split("\n") for piece in _wrapped(line))
     return "\n".join([*head, "", *forms, *([""] if forms else []), "", code]).rstrip() + "\n"
+
+
+def _wrapped(line: str) -> list[str]:
+    """A line of code cut where ruff allows no longer (a formula as long as GELU's partial):
+    at spaces inside parentheses and outside strings, each cut 4 spaces further in than the line."""
+    if len(line) < LINE:
+        return [line]
+    indent = " " * (len(line) - len(line.lstrip()) + 4)
+    pieces: list[str] = []
+    start = 0
+    cuts = _cut_points(line)
+    while len(line) - start + (len(indent) if pieces else 0) >= LINE:
+        room = LINE - 1 - (len(indent) if pieces else 0)
+        fitting = [k for k in cuts if start < k <= start + room]
+        if not fitting:
+            break
+        pieces.append((indent if pieces else "") + line[start:fitting[-1]])
+        start = fitting[-1] + 1
+    return [*pieces, (indent if pieces else "") + line[start:]]
+
+
+def _cut_points(line: str) -> list[int]:
+    """Where a line of code may be cut: its spaces inside brackets, outside string literals."""
+    cuts, depth, quote = [], 0, ""
+    for i, c in enumerate(line):
+        if c in "'\"" and quote in ("", c):
+            quote = "" if quote else c
+        elif not quote:
+            depth += (c in "([") - (c in ")]")
+            if c == " " and depth > 0:
+                cuts.append(i)
+    return cuts
 
 
 def docstring(op: Op, method: str) -> str:
@@ -98,12 +138,19 @@ def docstring(op: Op, method: str) -> str:
     where that fits (the body of a method is indented 8), else one line each."""
     head = f"{op.doc}: {formula(op.formula)}"
     if op.kind == BINARY:
-        head += " with x = other, y = self" if method == op.methods[1] else " with x = self, y = other"
+        reflected = len(op.methods) > 1 and method == op.methods[1]
+        head += " with x = other, y = self" if reflected else " with x = self, y = other"
+    if op.parameter:
+        head += f" with y = {op.parameter[0]}"
     partials = [f"∂/∂{v} = {formula(d)}" for v, d in zip("xy", op.partials)]
     line = f"{head}; {', '.join(partials)}."
     if len(METHOD + '""""""' + line) <= LINE:
         return line
-    return "\n".join([f"{head}.", "", *(METHOD + p for p in partials)])
+    width = LINE - 1 - len(METHOD + '"""')  # a line too long for one is cut at spaces
+    lines = [*textwrap.wrap(f"{head}.", width, break_long_words=False), ""]
+    for p in partials:
+        lines += textwrap.wrap(p, width, subsequent_indent="    ", break_long_words=False)
+    return "\n".join(lines[:1] + [METHOD + line if line else "" for line in lines[1:]])
 
 
 # The tail of every operator method: build the node in place (object.__new__ and slot
@@ -129,9 +176,19 @@ def _indent(text: str, indent: str) -> list[str]:
     return [indent + line if line else "" for line in text.split("\n")]
 
 
+def _not_an_operand(method: str) -> list[str]:
+    """What a method does with an operand that is not a number: an operator returns
+    NotImplemented (Python then raises TypeError); a named method raises it, as Python would."""
+    if method.startswith("__"):
+        return ["return NotImplemented"]
+    return [f"raise TypeError(\"unsupported operand type(s) for {method}(): 'Value' and \"",
+            "                f\"'{type(other).__name__}'\") from None"]
+
+
 def _binary_methods(op: Op) -> list[str]:
-    forward, reflected = op.methods
-    c, left = (global_name(form) for form in op.forms)
+    """x op y and, for an op of two methods, y op x with x a plain number."""
+    forward = op.methods[0]
+    c = global_name(op.forms[0])
     pow_modulo = ", modulo: None = None" if forward == "__pow__" else ""
     lines = [f"    def {forward}(self, other: Value | Number{pow_modulo}) -> Value:",
              f'        """{docstring(op, forward)}"""']
@@ -145,10 +202,13 @@ def _binary_methods(op: Op) -> list[str]:
               "            da = self._depth", "            db = other._depth",
               "            depth = (da if da > db else db) + 1", "        else:",
               "            try:", "                y = real(other)", "            except TypeError:",
-              "                return NotImplemented", f"            value = {op.formula}",
+              *(" " * 16 + line for line in _not_an_operand(forward)), f"            value = {op.formula}",
               f"            op = {c}", "            b = y", "            depth = self._depth + 1",
-              *_indent(RECORD, METHOD), "",
-              f"    def {reflected}(self, other: Number) -> Value:",
+              *_indent(RECORD, METHOD)]
+    if len(op.methods) == 1:
+        return lines
+    reflected, left = op.methods[1], global_name(op.forms[1])
+    lines += ["", f"    def {reflected}(self, other: Number) -> Value:",
               f'        """{docstring(op, reflected)}"""',
               "        try:", "            x = real(other)", "        except TypeError:",
               "            return NotImplemented", "        y = self._data", f"        value = {op.formula}",
@@ -158,9 +218,30 @@ def _binary_methods(op: Op) -> list[str]:
 
 
 def _unary_method(op: Op, method: str) -> list[str]:
-    return [f"    def {method}(self) -> Value:", f'        """{docstring(op, method)}"""',
-            "        x = self._data", f"        value = {op.formula}", f"        op = {global_name(op)}",
-            "        b = None", "        depth = self._depth + 1", *_indent(RECORD, METHOD)]
+    """f(x); for an op with a parameter, f(x, parameter=default), the parameter held as ``b``."""
+    if op.parameter is None:
+        head, load, b = f"    def {method}(self) -> Value:", [], "None"
+    else:
+        word, default = op.parameter
+        head = f"    def {method}(self, {word}: Number = {default!r}) -> Value:"
+        load, b = [f'        y = finite({word}, "{method}: {word}")'], "y"
+    return [head, f'        """{docstring(op, method)}"""', "        x = self._data", *load,
+            f"        value = {op.formula}", f"        op = {global_name(op)}", f"        b = {b}",
+            "        depth = self._depth + 1", *_indent(RECORD, METHOD)]
+
+
+# Comparisons: plain bools on the data, so that ``if loss < best`` and ``sorted(values)`` work;
+# == and != stay identity (with the hash), so that a Value is a dict key and a set member.
+COMPARISONS = {"__lt__": "<", "__le__": "<=", "__gt__": ">", "__ge__": ">="}
+
+
+def _comparison(method: str, sign: str) -> list[str]:
+    return [f"    def {method}(self, other: Value | Number) -> bool:",
+            f'        """self.data {sign} other (its data, for a Value): a plain bool, not a node."""',
+            "        if type(other) is Value or isinstance(other, Value):",
+            f"            return self._data {sign} other._data", "        try:",
+            f"            return self._data {sign} real(other)", "        except TypeError:",
+            "            return NotImplemented"]
 
 
 SLOTS = """\
@@ -177,6 +258,11 @@ SLOTS = """\
     _born: int"""
 
 
+def _parameters(table: Sequence[Op]) -> bool:
+    """Whether an op of the table has a parameter (its method then checks it with ``finite``)."""
+    return any(op.parameter for op in table)
+
+
 def operators_module(table: Sequence[Op]) -> str:
     """``generated/operators.py``: the ``Operators`` base class of ``Value``, and ``record``."""
     body = ["new = object.__new__",
@@ -191,6 +277,8 @@ def operators_module(table: Sequence[Op]) -> str:
         elif op.kind == UNARY:
             for method in op.methods:
                 body += ["", *_unary_method(op, method)]
+    for method, sign in COMPARISONS.items():
+        body += ["", *_comparison(method, sign)]
     body += ["", "", "def record(value: float, op: Op, self: Any, b: Any, depth: int) -> Value:",
              '    """Record a node of an n-ary op (dot, vsum, shift): the tail of every method above."""',
              "    # self is what goes in the node's first slot, as in the methods.",
@@ -199,7 +287,8 @@ def operators_module(table: Sequence[Op]) -> str:
              '    """Called once by autograd/value.py: ``cls`` is the class the operators create."""',
              '    globals()["Value"] = cls']
     imports = ["from typing import TYPE_CHECKING, Any", "from ..modes import MODE, finish",
-               "from ..op import Op", "from ..validate import Number, real"]
+               "from ..op import Op",
+               f"from ..validate import {'Number, finite, real' if _parameters(table) else 'Number, real'}"]
     return _module("Value's operator methods, one per op of the table, each recording one node.",
                    table, body, imports, typing="from ..value import Value")
 

@@ -100,6 +100,58 @@ sin = _nan_outside_domain(math.sin)
 cos = _nan_outside_domain(math.cos)
 
 
+def log1p(x: float) -> float:
+    """ln(1 + x), exact near 0 where ``log(1 + x)`` rounds 1 + x; ``-inf`` at -1, ``nan`` below."""
+    if x > -1.0:
+        return math.log1p(x)
+    return -INF if x == -1.0 else NAN
+
+
+def expm1(x: float) -> float:
+    """e ** x − 1, exact near 0 where ``exp(x) - 1`` cancels; ``inf`` where it overflows."""
+    try:
+        return math.expm1(x)
+    except OverflowError:
+        return INF
+
+
+def softplus(x: float) -> float:
+    """ln(1 + e^x) as max(x, 0) + ln(1 + e^-|x|): never overflows (softplus(1000) is 1000)."""
+    return relu(x) + math.log1p(math.exp(-fabs(x)))  # e^-|x| <= 1; nan stays nan
+
+
+# GELU's tanh form: √(2/π) and the cubic's coefficient (Hendrycks & Gimpel; PyTorch's).
+GELU_BETA = 0.7978845608028654  # math.sqrt(2 / math.pi)
+GELU_KAPPA = 0.044715
+
+
+def gelu(x: float) -> float:
+    """0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))): GELU's tanh form, as PyTorch's
+    ``gelu(approximate="tanh")`` computes it (x³ may overflow to ±inf: tanh is then ±1)."""
+    return 0.5 * x * (1.0 + tanh(GELU_BETA * (x + GELU_KAPPA * (x * x * x))))
+
+
+def leaky_relu(x: float, slope: float = 0.01) -> float:
+    """x above 0, slope·x elsewhere; nan stays nan."""
+    return x if x > 0.0 else slope * x
+
+
+def elu(x: float, alpha: float = 1.0) -> float:
+    """x above 0, alpha·(e^x − 1) elsewhere (where e^x cannot overflow); nan stays nan."""
+    return x if x > 0.0 else alpha * math.expm1(x)
+
+
+def maximum(x: float, y: float) -> float:
+    """The larger of x and y, nan if either is nan (Python's ``max`` would drop a nan in y);
+    x at a tie, as PyTorch's ``maximum`` (which decides only the sign of a zero)."""
+    return y if x < y or y != y else x
+
+
+def minimum(x: float, y: float) -> float:
+    """The smaller of x and y, nan if either is nan; x at a tie (see ``maximum``)."""
+    return y if x > y or y != y else x
+
+
 def ieee_sum(terms: Sequence[float]) -> float:
     """The correctly rounded sum (math.fsum), but inf + -inf is nan and overflow is ±inf."""
     try:
@@ -112,5 +164,6 @@ def ieee_sum(terms: Sequence[float]) -> float:
 FUNCTIONS: dict[str, Callable[..., float]] = {
     "ieee_div": ieee_div, "ieee_pow": ieee_pow, "ieee_exp": ieee_exp, "ieee_log": ieee_log,
     "ieee_sqrt": ieee_sqrt, "sigmoid": sigmoid, "relu": relu, "sign": sign, "sin": sin, "cos": cos,
-    "tanh": tanh, "fabs": fabs,
+    "tanh": tanh, "fabs": fabs, "log1p": log1p, "expm1": expm1, "softplus": softplus, "gelu": gelu,
+    "leaky_relu": leaky_relu, "elu": elu, "maximum": maximum, "minimum": minimum,
 }

@@ -110,7 +110,8 @@ def _base(name: str) -> str:
 
 # How a formula of the op table reads: IEEE helpers as the operators and functions they stand for.
 _INFIX: dict[str, ast.operator] = {"ieee_div": ast.Div(), "ieee_pow": ast.Pow()}
-_RENAMED = {"ieee_exp": "exp", "ieee_log": "log", "ieee_sqrt": "sqrt", "fabs": "abs"}
+_RENAMED = {"ieee_exp": "exp", "ieee_log": "log", "ieee_sqrt": "sqrt", "fabs": "abs", "maximum": "max",
+            "minimum": "min"}
 
 
 class _Readable(ast.NodeTransformer):

@@ -6,7 +6,8 @@ imported: a formula that does not parse, or names anything but its operands and 
 of ``ieee.FUNCTIONS``, raises there, naming the op and the word, instead of at the first call.
 
 How a node holds its operands is the op's ``kind``; plain numbers never become graph nodes,
-so a binary op has two more forms for a plain-number operand (``x * 2``, ``2 * x``).
+so a binary op has two more forms for a plain-number operand (``x * 2``, ``2 * x``), and a unary
+op's parameter (leaky_relu's slope) is a plain number held the same way, as its ``y``.
 """
 
 from __future__ import annotations
@@ -42,14 +43,17 @@ class Op:
     ``formula`` computes the value from ``x`` (and ``y``); ``partials`` are ∂out/∂x (and
     ∂out/∂y) in ``out``, ``x`` and ``y``. ``doc`` says what the op is, for ``help(Value)``.
     ``methods`` are the ``Value`` methods that record it (default: the op's name for a unary
-    op; ``__name__`` and ``__rname__`` for a binary one). ``bounded``: every partial is finite
-    for every input (nan included), so a node whose gradient is 0 passes exactly nothing on
-    and backward may skip it. ``fn``, ``d0`` and ``d1`` are the formulas compiled.
+    op; ``__name__`` and ``__rname__`` for a binary one, or one method, ``x.max(y)``, for a
+    symmetric op, which then has no form with the number first). ``bounded``: every partial is
+    finite for every input (nan included), so a node whose gradient is 0 passes exactly nothing
+    on and backward may skip it. ``parameter``: a unary op's (name, default), a finite number
+    its method takes and its formulas read as ``y`` (``leaky_relu(slope=0.01)``). ``fn``,
+    ``d0`` and ``d1`` are the formulas compiled.
     """
 
     __slots__ = ("blocks", "bounded", "constant_left", "d0", "d1", "dn", "doc", "finite_with_value", "fn",
-                 "formula", "kind", "methods", "name", "partials", "shown", "variant", "with_constant",
-                 "written")
+                 "formula", "kind", "methods", "name", "parameter", "partials", "shown", "variant",
+                 "with_constant", "written")
     fn: Callable[..., float]
     d0: Partial
     d1: Partial
@@ -58,16 +62,19 @@ class Op:
     with_constant: Op | None
     constant_left: Op | None
     written: NaryWritten | None
+    parameter: tuple[str, float] | None
 
     def __init__(self, name: str, formula: str, *partials: str, doc: str, methods: Sequence[str] = (),
-                 bounded: bool = False) -> None:
+                 bounded: bool = False, parameter: tuple[str, float] | None = None) -> None:
         if len(partials) not in (1, 2):
             raise ValueError(f"op {name!r}: give one partial per operand (1 or 2), not {len(partials)}")
         kind = UNARY if len(partials) == 1 else BINARY
         default = (name,) if kind == UNARY else (f"__{name}__", f"__r{name}__")
+        self.parameter = _parameter(name, parameter, kind)
         self._define(name, formula, partials, kind, "", doc, tuple(methods) or default, bounded)
         self.with_constant = self._form("c", UNARY, partials[0]) if kind == BINARY else None
-        self.constant_left = self._form("l", CONST_LEFT, partials[-1]) if kind == BINARY else None
+        two = kind == BINARY and len(self.methods) == 2  # one method: no form with the number first
+        self.constant_left = self._form("l", CONST_LEFT, partials[-1]) if two else None
 
     def _define(self, name: str, formula: str, partials: tuple[str, ...], kind: int, variant: str, doc: str,
                 methods: tuple[str, ...], bounded: bool) -> None:
@@ -75,9 +82,9 @@ class Op:
             raise ValueError(f"op {name!r}: a name is lower-case letters, digits and _")
         if not doc.strip():
             raise ValueError(f"op {name!r}: doc must say what the op computes")
-        if kind == BINARY and len(methods) != 2:
-            raise ValueError(f"op {name!r}: a binary op has two methods, (x op y, y op x)")
-        operands = ("x", "y") if kind == BINARY or variant else ("x",)
+        if kind == BINARY and len(methods) not in (1, 2):
+            raise ValueError(f"op {name!r}: a binary op has two methods, (x op y, y op x), or one (x op y)")
+        operands = ("x", "y") if kind == BINARY or variant or self.parameter else ("x",)
         self.name, self.formula, self.partials, self.doc = name, formula, partials, doc.strip()
         self.kind, self.variant, self.methods = kind, variant, methods
         self.bounded, self.blocks = bounded, False
@@ -93,6 +100,7 @@ class Op:
     def _form(self, variant: str, kind: int, partial: str) -> Op:
         """This binary op with one plain-number operand: x op c ("c") or c op x ("l")."""
         form = Op.__new__(Op)
+        form.parameter = None
         form._define(self.name, self.formula, (partial,), kind, variant, self.doc, (), self.bounded)
         return form
 
@@ -111,15 +119,18 @@ class Op:
         op.name, op.formula, op.partials, op.kind, op.variant = name, formula, (), NARY, ""
         op.doc, op.methods, op.bounded, op.blocks = doc, (), False, blocks
         op.fn, op.dn, op.shown, op.d0, op.d1 = fn, dn, shown, _no_operand, _no_operand
-        op.written, op.finite_with_value = written, finite_with_value
+        op.written, op.finite_with_value, op.parameter = written, finite_with_value, None
         op.with_constant = op.constant_left = None
         return op
 
     @property
-    def forms(self) -> tuple[Op, Op]:
-        """A binary op's forms with a plain-number operand: (x op c, c op x)."""
-        if self.with_constant is None or self.constant_left is None:
+    def forms(self) -> tuple[Op, ...]:
+        """A binary op's forms with a plain-number operand: (x op c, c op x), or (x op c,) for
+        an op of one method (``x.max(2)``: max(2, x) is the same node)."""
+        if self.with_constant is None:
             raise ValueError(f"{self!r} is not a binary op")
+        if self.constant_left is None:
+            return (self.with_constant,)
         return self.with_constant, self.constant_left
 
     @property
@@ -128,6 +139,8 @@ class Op:
         formula = self.formula
         if self.variant:
             formula = re.sub(r"\by\b" if self.variant == "c" else r"\bx\b", "c", formula)
+        if self.parameter:
+            formula = re.sub(r"\by\b", self.parameter[0], formula)
         return f"{self.name}{', ' + FORMS[self.variant] if self.variant else ''}: {formula}"
 
     def __repr__(self) -> str:
@@ -147,7 +160,20 @@ class Op:
     def spec(self) -> tuple[Any, ...]:
         """Everything code generation reads from this op (see ``fingerprint``)."""
         return (self.name, self.formula, self.partials, self.kind, self.variant, self.doc, self.methods,
-                self.bounded, self.blocks)
+                self.bounded, self.blocks, self.parameter)
+
+
+def _parameter(name: str, parameter: tuple[str, float] | None, kind: int) -> tuple[str, float] | None:
+    """A unary op's parameter, checked: (a name for its method's argument, a finite default)."""
+    if parameter is None:
+        return None
+    word, default = parameter
+    if kind != UNARY or not re.fullmatch(r"[a-z][a-z0-9_]*", word) or word in ("x", "y", "out", "self"):
+        raise ValueError(f"op {name!r}: a parameter belongs to a unary op and has a lower-case name, "
+                         f"not {word!r}")
+    if type(default) is not float or default - default != 0.0:
+        raise ValueError(f"op {name!r}: parameter {word!r} needs a finite float default, not {default!r}")
+    return word, default
 
 
 def _no_operand(*args: object) -> Any:

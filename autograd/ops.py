@@ -7,9 +7,19 @@ second copy of "the derivative of tanh is 1 - tanh²" appears anywhere else, the
 drifted. To add an op, add its row here and a row to tests/op_cases.py (CONTRIBUTING.md).
 
 Arithmetic follows IEEE 754 instead of Python's exceptions (see ``ieee``). Conventions at
-non-differentiable points: ``relu'(0) = 0``, ``abs'(0) = 0`` (as in PyTorch). For ``x ** y``:
-``∂/∂x = 0`` when ``y == 0`` and ``∂/∂y = 0`` when ``x == 0 and y >= 0`` (also PyTorch's
-choices, so that ``0 ** 2`` has finite gradients).
+non-differentiable points, all PyTorch's: ``relu'(0) = 0``, ``abs'(0) = 0``,
+``leaky_relu'(0) = slope`` (the left side's), ``elu'(0) = alpha`` (with the default alpha = 1
+there is no kink). For ``x ** y``: ``∂/∂x = 0`` when ``y == 0`` and ``∂/∂y = 0`` when
+``x == 0 and y >= 0`` (so that ``0 ** 2`` has finite gradients). ``max``/``min`` at a tie
+(x == y) give each operand half the gradient, as ``torch.maximum``/``minimum`` do: a
+subgradient, and the one that keeps max(x, x) = x's derivative 1; a nan operand makes the value
+nan and both partials 1. Second derivatives (``higher``) are the partials differentiated, so a
+kink's is 0 on either side and at it: relu″ = leaky_relu″ = 0, max″ = 0, elu″(x) = alpha·eˣ
+below 0 and 0 above.
+
+Where PyTorch differs: its ``softplus`` returns x itself above x = 20 (its ``threshold``),
+where ours is the exact ln(1 + eˣ), ``x + ln(1 + e⁻ˣ)``, within 2e-9 of it; GELU's partial is
+nan beyond |x| ≈ 1e153, where x² overflows, in both.
 
 The rows are in the order the generated loops test them, the most frequent first (each binary
 op followed by its plain-number forms): relu, add and mul are most of a micrograd-style graph,
@@ -85,6 +95,29 @@ NEG = Op("neg", "-x", "-1.0", bounded=True, doc="Negation", methods=("__neg__",)
 SQRT = Op("sqrt", "ieee_sqrt(x)", "ieee_div(0.5, out)", doc="Square root")
 ABS = Op("abs", "fabs(x)", "sign(x)", doc="Absolute value", methods=("abs", "__abs__"))
 SIN = Op("sin", "sin(x)", "cos(x)", doc="Sine")
+# Activations beyond relu, sigmoid and tanh; slope and alpha are plain numbers the node holds,
+# read as y (as in x * 2). GELU is the tanh form, d/dx of 0.5·x·(1 + tanh(u)) with
+# u = √(2/π)·(x + 0.044715·x³), written out as PyTorch's gelu backward computes it.
+LEAKY_RELU = Op("leaky_relu", "leaky_relu(x, y)", "1.0 if x > 0.0 else y", parameter=("slope", 0.01),
+                bounded=True, doc="Leaky rectified linear unit, x if x > 0 else slope·x")
+GELU = Op("gelu", "gelu(x)",
+          "0.5 * (1.0 + tanh(0.7978845608028654 * (x + 0.044715 * (x * x * x)))) + 0.5 * x * "
+          "(1.0 - tanh(0.7978845608028654 * (x + 0.044715 * (x * x * x))) ** 2.0) * "
+          "(0.7978845608028654 * (1.0 + 0.134145 * (x * x)))",
+          doc="Gaussian error linear unit (tanh form), 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))")
+ELU = Op("elu", "elu(x, y)", "y * ieee_exp(x) if x <= 0.0 else 1.0", parameter=("alpha", 1.0), bounded=True,
+         doc="Exponential linear unit, x if x > 0 else alpha·(e^x - 1)")
+SOFTPLUS = Op("softplus", "softplus(x)", "sigmoid(x)", doc="Softplus, ln(1 + e^x), a smooth relu")
+# max and min of two: one method each (x.max(2) is max(2, x) too); ties split the gradient.
+MAX = Op("max", "maximum(x, y)", "0.0 if x < y else 0.5 if x == y else 1.0",
+         "0.0 if x > y else 0.5 if x == y else 1.0", methods=("max",), bounded=True,
+         doc="The larger of two (nan if either is)")
+MIN = Op("min", "minimum(x, y)", "0.0 if x > y else 0.5 if x == y else 1.0",
+         "0.0 if x < y else 0.5 if x == y else 1.0", methods=("min",), bounded=True,
+         doc="The smaller of two (nan if either is)")
+COS = Op("cos", "cos(x)", "-sin(x)", doc="Cosine")
+LOG1P = Op("log1p", "log1p(x)", "ieee_div(1.0, 1.0 + x)", doc="ln(1 + x), exact for small x")
+EXPM1 = Op("expm1", "expm1(x)", "ieee_exp(x)", doc="e^x - 1, exact for small x")
 SUM = Op.nary("sum", "Σ xᵢ", ieee_sum, lambda out, operands: [1.0] * len(operands), lambda i, operands: 1.0,
               written=lambda names: f"ieee_sum(({', '.join(names)},))", finite_with_value=True,
               doc="Sum of many")

@@ -329,7 +329,8 @@ def _call(node: ast.Call) -> Expr:
 ATOM, POWER, TIMES, PLUS, COMPARE, CHOICE = 6, 5, 4, 3, 2, 1
 SUPERSCRIPTS: dict[float | None, str] = {2.0: "²", 3.0: "³"}
 _INFIX = {"ieee_div": ast.Div(), "ieee_pow": ast.Pow()}
-_TEXT_CALLS = {"ieee_exp": "exp", "ieee_log": "log", "ieee_sqrt": "sqrt", "fabs": "abs", "sigmoid": "σ"}
+_TEXT_CALLS = {"ieee_exp": "exp", "ieee_log": "log", "ieee_sqrt": "sqrt", "fabs": "abs", "sigmoid": "σ",
+               "gelu": "GELU", "elu": "ELU", "maximum": "max", "minimum": "min"}
 _LATEX_CALLS = {
     "ieee_exp": r"\exp",
     "ieee_log": r"\log",
@@ -339,6 +340,14 @@ _LATEX_CALLS = {
     "sigmoid": r"\sigma",
     "relu": r"\mathrm{relu}",
     "sign": r"\operatorname{sign}",
+    "log1p": r"\operatorname{log1p}",
+    "expm1": r"\operatorname{expm1}",
+    "softplus": r"\operatorname{softplus}",
+    "gelu": r"\mathrm{GELU}",
+    "elu": r"\mathrm{ELU}",
+    "leaky_relu": r"\mathrm{leaky\_relu}",
+    "maximum": r"\max",
+    "minimum": r"\min",
 }
 _COMPARE = {ast.Gt: ">", ast.Lt: "<", ast.GtE: "≥", ast.LtE: "≤", ast.Eq: "=", ast.NotEq: "≠"}
 _LATEX_COMPARE = {"≥": r"\ge", "≤": r"\le", "≠": r"\ne"}

@@ -38,7 +38,8 @@ def _smooth_ops():
             m = op.methods[0]
             table[op.name] = lambda a, b, c, lib, m=m, d=domain: apply(m, *d(a, b))
             table[f"{op.name}_c"] = lambda a, b, c, lib, m=m, d=domain: apply(m, *d(a, c))
-            table[f"c_{op.name}"] = lambda a, b, c, lib, m=m, d=domain: apply(m, *d(c, a))
+            if op.constant_left is not None:  # an op of one method (max) has no c op x
+                table[f"c_{op.name}"] = lambda a, b, c, lib, m=m, d=domain: apply(m, *d(c, a))
         elif op.kind != NARY:
             for m in op.methods:
                 table[m] = lambda a, b, c, lib, m=m, d=domain: apply(m, *d(a))

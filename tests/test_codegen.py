@@ -54,10 +54,14 @@ def test_generated_lines_are_short_and_name_their_constants(path):
 
 def test_every_op_method_is_generated_with_the_signature_its_kind_has():
     generated = {name for name, f in vars(Operators).items() if inspect.isfunction(f)}
-    assert generated == set(METHODS)
+    assert generated == set(METHODS) | set(codegen.COMPARISONS)
     for name, op in METHODS.items():
         params = list(inspect.signature(getattr(Value, name)).parameters)
-        if op.kind == UNARY:
+        if op.kind == UNARY and op.parameter:  # leaky_relu(self, slope=0.01)
+            word, default = op.parameter
+            assert params == ["self", word], name
+            assert inspect.signature(getattr(Value, name)).parameters[word].default == default
+        elif op.kind == UNARY:
             assert params == ["self"], name
         elif name == "__pow__":
             assert params == ["self", "other", "modulo"]
@@ -72,11 +76,46 @@ def test_each_operator_has_source_and_a_docstring_with_formula_and_partials(name
     source = inspect.getsource(method)
     assert source.lstrip().startswith(f"def {name}(")
     assert inspect.getsourcefile(method) == str(GENERATED / "operators.py")
-    doc = inspect.getdoc(method)
+    doc = " ".join(inspect.getdoc(method).split())  # a formula too long for a line is cut at spaces
     assert doc.startswith(op.doc + ": " + formula(op.formula))
     for d in op.partials:
         assert formula(d) in doc
     assert "∂/∂x" in doc
+
+
+def test_a_line_too_long_is_cut_inside_its_parentheses():
+    line = "        a._grad += g * (" + " + ".join(["tanh(x * 0.7978845608028654)"] * 6) + ")"
+    pieces = codegen._wrapped(line)
+    assert len(pieces) > 1 and all(len(p) < codegen.LINE for p in pieces)
+    assert " ".join(p.strip() for p in pieces) == line.strip()
+    assert all(p.startswith(" " * 12) for p in pieces[1:])
+    compile("\n".join(p[8:] for p in pieces), "<wrapped>", "exec")  # still one statement
+    quoted = "        raise TypeError(f(" + repr("a message with spaces " * 6) + "))"
+    assert [len(p) for p in codegen._wrapped(quoted)] == [len(quoted)]  # never inside a string
+
+
+def test_a_parameter_is_a_checked_argument_held_as_the_nodes_constant():
+    x = Value(-2.0)
+    out = x.leaky_relu(0.2)
+    assert (out.data, out.constants, out.local_grads) == (-0.4, (0.2,), (0.2,))
+    assert x.elu().constants == (1.0,) and x.leaky_relu().constants == (0.01,)
+    for bad, error in ((float("inf"), ValueError), (float("nan"), ValueError), ("0.1", TypeError),
+                       (True, TypeError), (Value(0.1), TypeError)):
+        with pytest.raises(error, match="leaky_relu: slope"):
+            x.leaky_relu(bad)
+    with pytest.raises(ValueError, match="a parameter belongs to a unary op"):
+        Op("scaled", "x * y", "y", "x", parameter=("k", 1.0), doc="Scaled")
+    with pytest.raises(ValueError, match="finite float default"):
+        Op("scaled", "x * y", "y", parameter=("k", 1), doc="Scaled")
+    assert ops.LEAKY_RELU.title == "leaky_relu: leaky_relu(x, slope)"
+
+
+def test_an_op_of_one_method_has_no_form_with_the_number_first():
+    assert ops.MAX.forms == (ops.MAX.with_constant,) and ops.MAX.constant_left is None
+    assert len(ops.MUL.forms) == 2
+    with pytest.raises(TypeError, match=r"unsupported operand type\(s\) for max\(\): 'Value' and 'str'"):
+        Value(1.0).max("2")
+    assert not hasattr(Value, "__rmax__")
 
 
 def test_help_lists_every_operator_with_its_docstring():

@@ -9,9 +9,33 @@ from math import isfinite
 from typing import TYPE_CHECKING, Any
 
 from ..graph import operand_data
-from ..ieee import cos, ieee_div, ieee_log, ieee_pow, sign
+from ..ieee import cos, ieee_div, ieee_exp, ieee_log, ieee_pow, sigmoid, sign, sin, tanh
 from ..op import NARY, Op
-from ..ops import ABS, ADD, DIV, EXP, LOG, MUL, NEG, POW, RELU, SIGMOID, SIN, SQRT, SUB, TANH
+from ..ops import (
+    ABS,
+    ADD,
+    COS,
+    DIV,
+    ELU,
+    EXP,
+    EXPM1,
+    GELU,
+    LEAKY_RELU,
+    LOG,
+    LOG1P,
+    MAX,
+    MIN,
+    MUL,
+    NEG,
+    POW,
+    RELU,
+    SIGMOID,
+    SIN,
+    SOFTPLUS,
+    SQRT,
+    SUB,
+    TANH,
+)
 
 if TYPE_CHECKING:
     from ..value import Value
@@ -21,6 +45,8 @@ MUL_C, MUL_L = MUL.forms
 SUB_C, SUB_L = SUB.forms
 DIV_C, DIV_L = DIV.forms
 POW_C, POW_L = POW.forms
+(MAX_C,) = MAX.forms
+(MIN_C,) = MIN.forms
 
 
 def propagate(
@@ -30,6 +56,8 @@ def propagate(
     MUL_L: Op = MUL_L, TANH: Op = TANH, SIGMOID: Op = SIGMOID, EXP: Op = EXP, LOG: Op = LOG, SUB: Op = SUB,
     SUB_C: Op = SUB_C, SUB_L: Op = SUB_L, DIV: Op = DIV, DIV_C: Op = DIV_C, DIV_L: Op = DIV_L, POW: Op = POW,
     POW_C: Op = POW_C, POW_L: Op = POW_L, NEG: Op = NEG, SQRT: Op = SQRT, ABS: Op = ABS, SIN: Op = SIN,
+    LEAKY_RELU: Op = LEAKY_RELU, GELU: Op = GELU, ELU: Op = ELU, SOFTPLUS: Op = SOFTPLUS, MAX: Op = MAX,
+    MAX_C: Op = MAX_C, MIN: Op = MIN, MIN_C: Op = MIN_C, COS: Op = COS, LOG1P: Op = LOG1P, EXPM1: Op = EXPM1,
     NARY: int = NARY,
 ) -> None:
     """For each node, last to first: every operand's grad += the node's grad · ∂node/∂operand."""
@@ -131,3 +159,54 @@ def propagate(
         elif op is SIN:  # sin: sin(x)
             x = a._data
             a._grad += g * cos(x)
+        elif op is LEAKY_RELU:  # leaky_relu: leaky_relu(x, slope)
+            x = a._data
+            y = node._b
+            if g:
+                a._grad += g * (1.0 if x > 0.0 else y)
+        elif op is GELU:  # gelu: gelu(x)
+            x = a._data
+            a._grad += g * (0.5 * (1.0 + tanh(0.7978845608028654 * (x + 0.044715 * (x * x * x)))) + 0.5 * x *
+                (1.0 - tanh(0.7978845608028654 * (x + 0.044715 * (x * x * x))) ** 2.0) * (0.7978845608028654
+                * (1.0 + 0.134145 * (x * x))))
+        elif op is ELU:  # elu: elu(x, alpha)
+            x = a._data
+            y = node._b
+            if g:
+                a._grad += g * (y * ieee_exp(x) if x <= 0.0 else 1.0)
+        elif op is SOFTPLUS:  # softplus: softplus(x)
+            x = a._data
+            a._grad += g * sigmoid(x)
+        elif op is MAX:  # max: maximum(x, y)
+            b = node._b
+            x = a._data
+            y = b._data
+            if g:
+                a._grad += g * (0.0 if x < y else 0.5 if x == y else 1.0)
+                b._grad += g * (0.0 if x > y else 0.5 if x == y else 1.0)
+        elif op is MAX_C:  # max, with a constant: maximum(x, c)
+            x = a._data
+            y = node._b
+            if g:
+                a._grad += g * (0.0 if x < y else 0.5 if x == y else 1.0)
+        elif op is MIN:  # min: minimum(x, y)
+            b = node._b
+            x = a._data
+            y = b._data
+            if g:
+                a._grad += g * (0.0 if x > y else 0.5 if x == y else 1.0)
+                b._grad += g * (0.0 if x < y else 0.5 if x == y else 1.0)
+        elif op is MIN_C:  # min, with a constant: minimum(x, c)
+            x = a._data
+            y = node._b
+            if g:
+                a._grad += g * (0.0 if x > y else 0.5 if x == y else 1.0)
+        elif op is COS:  # cos: cos(x)
+            x = a._data
+            a._grad += g * (-sin(x))
+        elif op is LOG1P:  # log1p: log1p(x)
+            x = a._data
+            a._grad += g * ieee_div(1.0, 1.0 + x)
+        elif op is EXPM1:  # expm1: expm1(x)
+            x = a._data
+            a._grad += g * ieee_exp(x)

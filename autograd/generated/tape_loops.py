@@ -10,26 +10,60 @@ from typing import Any
 
 from ..ieee import (
     cos,
+    elu,
+    expm1,
     fabs,
+    gelu,
     ieee_div,
     ieee_exp,
     ieee_log,
     ieee_pow,
     ieee_sqrt,
+    leaky_relu,
+    log1p,
+    maximum,
+    minimum,
     relu,
     sigmoid,
     sign,
     sin,
+    softplus,
     tanh,
 )
 from ..op import NARY, Op
-from ..ops import ABS, ADD, DIV, EXP, LOG, MUL, NEG, POW, RELU, SIGMOID, SIN, SQRT, SUB, TANH
+from ..ops import (
+    ABS,
+    ADD,
+    COS,
+    DIV,
+    ELU,
+    EXP,
+    EXPM1,
+    GELU,
+    LEAKY_RELU,
+    LOG,
+    LOG1P,
+    MAX,
+    MIN,
+    MUL,
+    NEG,
+    POW,
+    RELU,
+    SIGMOID,
+    SIN,
+    SOFTPLUS,
+    SQRT,
+    SUB,
+    TANH,
+)
 
 ADD_C, ADD_L = ADD.forms
 MUL_C, MUL_L = MUL.forms
 SUB_C, SUB_L = SUB.forms
 DIV_C, DIV_L = DIV.forms
 POW_C, POW_L = POW.forms
+(MAX_C,) = MAX.forms
+(MIN_C,) = MIN.forms
 
 
 def forward(
@@ -42,6 +76,8 @@ def forward(
     MUL_L: Op = MUL_L, TANH: Op = TANH, SIGMOID: Op = SIGMOID, EXP: Op = EXP, LOG: Op = LOG, SUB: Op = SUB,
     SUB_C: Op = SUB_C, SUB_L: Op = SUB_L, DIV: Op = DIV, DIV_C: Op = DIV_C, DIV_L: Op = DIV_L, POW: Op = POW,
     POW_C: Op = POW_C, POW_L: Op = POW_L, NEG: Op = NEG, SQRT: Op = SQRT, ABS: Op = ABS, SIN: Op = SIN,
+    LEAKY_RELU: Op = LEAKY_RELU, GELU: Op = GELU, ELU: Op = ELU, SOFTPLUS: Op = SOFTPLUS, MAX: Op = MAX,
+    MAX_C: Op = MAX_C, MIN: Op = MIN, MIN_C: Op = MIN_C, COS: Op = COS, LOG1P: Op = LOG1P, EXPM1: Op = EXPM1,
     NARY: int = NARY,
 ) -> None:
     """The tape's forward pass: append each node's value, from its op's formula."""
@@ -136,6 +172,45 @@ def forward(
         elif op is SIN:  # sin: sin(x)
             x = vals[a]
             append(sin(x))
+        elif op is LEAKY_RELU:  # leaky_relu: leaky_relu(x, slope)
+            x = vals[a]
+            y = b
+            append(leaky_relu(x, y))
+        elif op is GELU:  # gelu: gelu(x)
+            x = vals[a]
+            append(gelu(x))
+        elif op is ELU:  # elu: elu(x, alpha)
+            x = vals[a]
+            y = b
+            append(elu(x, y))
+        elif op is SOFTPLUS:  # softplus: softplus(x)
+            x = vals[a]
+            append(softplus(x))
+        elif op is MAX:  # max: maximum(x, y)
+            x = vals[a]
+            y = vals[b]
+            append(maximum(x, y))
+        elif op is MAX_C:  # max, with a constant: maximum(x, c)
+            x = vals[a]
+            y = b
+            append(maximum(x, y))
+        elif op is MIN:  # min: minimum(x, y)
+            x = vals[a]
+            y = vals[b]
+            append(minimum(x, y))
+        elif op is MIN_C:  # min, with a constant: minimum(x, c)
+            x = vals[a]
+            y = b
+            append(minimum(x, y))
+        elif op is COS:  # cos: cos(x)
+            x = vals[a]
+            append(cos(x))
+        elif op is LOG1P:  # log1p: log1p(x)
+            x = vals[a]
+            append(log1p(x))
+        elif op is EXPM1:  # expm1: expm1(x)
+            x = vals[a]
+            append(expm1(x))
 
 
 def backward(
@@ -150,6 +225,8 @@ def backward(
     MUL_L: Op = MUL_L, TANH: Op = TANH, SIGMOID: Op = SIGMOID, EXP: Op = EXP, LOG: Op = LOG, SUB: Op = SUB,
     SUB_C: Op = SUB_C, SUB_L: Op = SUB_L, DIV: Op = DIV, DIV_C: Op = DIV_C, DIV_L: Op = DIV_L, POW: Op = POW,
     POW_C: Op = POW_C, POW_L: Op = POW_L, NEG: Op = NEG, SQRT: Op = SQRT, ABS: Op = ABS, SIN: Op = SIN,
+    LEAKY_RELU: Op = LEAKY_RELU, GELU: Op = GELU, ELU: Op = ELU, SOFTPLUS: Op = SOFTPLUS, MAX: Op = MAX,
+    MAX_C: Op = MAX_C, MIN: Op = MIN, MIN_C: Op = MIN_C, COS: Op = COS, LOG1P: Op = LOG1P, EXPM1: Op = EXPM1,
     NARY: int = NARY,
 ) -> None:
     """The tape's backward pass: grads[slot] += grads[node] · ∂node/∂operand, last node first."""
@@ -252,3 +329,54 @@ def backward(
         elif op is SIN:  # sin: sin(x)
             x = vals[a]
             grads[a] += g * cos(x)
+        elif op is LEAKY_RELU:  # leaky_relu: leaky_relu(x, slope)
+            x = vals[a]
+            y = B[i]
+            if g:
+                grads[a] += g * (1.0 if x > 0.0 else y)
+        elif op is GELU:  # gelu: gelu(x)
+            x = vals[a]
+            grads[a] += g * (0.5 * (1.0 + tanh(0.7978845608028654 * (x + 0.044715 * (x * x * x)))) + 0.5 * x
+                * (1.0 - tanh(0.7978845608028654 * (x + 0.044715 * (x * x * x))) ** 2.0) *
+                (0.7978845608028654 * (1.0 + 0.134145 * (x * x))))
+        elif op is ELU:  # elu: elu(x, alpha)
+            x = vals[a]
+            y = B[i]
+            if g:
+                grads[a] += g * (y * ieee_exp(x) if x <= 0.0 else 1.0)
+        elif op is SOFTPLUS:  # softplus: softplus(x)
+            x = vals[a]
+            grads[a] += g * sigmoid(x)
+        elif op is MAX:  # max: maximum(x, y)
+            b = B[i]
+            x = vals[a]
+            y = vals[b]
+            if g:
+                grads[a] += g * (0.0 if x < y else 0.5 if x == y else 1.0)
+                grads[b] += g * (0.0 if x > y else 0.5 if x == y else 1.0)
+        elif op is MAX_C:  # max, with a constant: maximum(x, c)
+            x = vals[a]
+            y = B[i]
+            if g:
+                grads[a] += g * (0.0 if x < y else 0.5 if x == y else 1.0)
+        elif op is MIN:  # min: minimum(x, y)
+            b = B[i]
+            x = vals[a]
+            y = vals[b]
+            if g:
+                grads[a] += g * (0.0 if x > y else 0.5 if x == y else 1.0)
+                grads[b] += g * (0.0 if x < y else 0.5 if x == y else 1.0)
+        elif op is MIN_C:  # min, with a constant: minimum(x, c)
+            x = vals[a]
+            y = B[i]
+            if g:
+                grads[a] += g * (0.0 if x > y else 0.5 if x == y else 1.0)
+        elif op is COS:  # cos: cos(x)
+            x = vals[a]
+            grads[a] += g * (-sin(x))
+        elif op is LOG1P:  # log1p: log1p(x)
+            x = vals[a]
+            grads[a] += g * ieee_div(1.0, 1.0 + x)
+        elif op is EXPM1:  # expm1: expm1(x)
+            x = vals[a]
+            grads[a] += g * ieee_exp(x)
