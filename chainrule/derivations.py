@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from autograd import Value
 from autograd.factors import FactorFormula, Formulas, derivative_of
 from autograd.graph import local_grads
+from autograd.ieee import FUNCTIONS
 from autograd.notation import latex_name, latex_number, number
 from autograd.symbolic import (
     Expr,
@@ -35,11 +36,13 @@ from autograd.symbolic import (
     symbol,
     total,
 )
+from nn.layers import ACTIVATIONS
 
 from .walkthrough import NeuronStep, Walkthrough
 
 Names = Callable[[str], str]
-UNARY_ACTIVATIONS = ("relu", "sigmoid", "tanh")
+# The activations that are a function of the op table, out = f(net), its derivative f′(net).
+UNARY_ACTIVATIONS = tuple(name for name in ACTIVATIONS if name in FUNCTIONS)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@
     steps = 1                          # optional: training steps to show after the first
 
     [[layers]]                         # one table per layer, input side first
-    activation = "relu"                # relu, sigmoid, tanh, linear, softmax (output only)
+    activation = "relu"                # relu, sigmoid, tanh, linear, leaky_relu, elu, gelu, softplus;
+                                       # softmax (output only)
     weights = [[0.1, 0.4], [0.2, 0.5], [0.3, 0.6]]   # weights[j][i]: input i -> neuron j
     biases = [0.1, -0.4, 0.3]
     neurons = ["n3", "n4", "n5"]                      # optional names

@@ -27,11 +27,17 @@ def linear(v: Value) -> Value:
     return v
 
 
+# Each is one op of the table with its parameters at their defaults (leaky_relu's slope 0.01,
+# elu's alpha 1, GELU's tanh form: PyTorch's defaults), so a neuron's out is one node.
 ACTIVATIONS: dict[str, Activation] = {
     "relu": Value.relu,
     "sigmoid": Value.sigmoid,
     "tanh": Value.tanh,
     "linear": linear,
+    "leaky_relu": Value.leaky_relu,
+    "elu": Value.elu,
+    "gelu": Value.gelu,
+    "softplus": Value.softplus,
 }
 LAYER_ACTIVATIONS = ("softmax",)  # act on a whole layer's outputs, so output layers only
 INITS = ("uniform", "xavier", "he")
@@ -230,6 +236,21 @@ class MLP(Module):
         for k, (layer, W, B) in enumerate(zip(model.layers, weights, biases)):
             _set_layer(layer, k, W, B)
         return model
+
+    @classmethod
+    def from_torch(cls, module: Any) -> MLP:
+        """The network with exactly the weights of a PyTorch ``nn.Sequential`` of ``Linear`` layers
+        and activations (or one ``Linear``), so its gradients can be explained; see ``nn.bridge``."""
+        from .bridge import from_torch  # PyTorch is optional: imported only when asked for
+
+        return from_torch(module, cls)
+
+    def to_torch(self) -> Any:
+        """This network as a float64 PyTorch ``nn.Sequential`` with exactly its weights, to train
+        or deploy with PyTorch; see ``nn.bridge``."""
+        from .bridge import to_torch
+
+        return to_torch(self)
 
     def rename(self, names: Mapping[str, str]) -> None:
         """Relabel parameters: keys are dotted names (``layers.0.neurons.0.w.0``) or current

@@ -152,7 +152,8 @@ BAD_FILES = {
     "unknown_activation": (
         sub('"relu"', '"relux"'),
         "layers[0].activation",
-        "unknown activation str 'relux'; expected one of relu, sigmoid, tanh, linear, softmax",
+        "unknown activation str 'relux'; expected one of relu, sigmoid, tanh, linear, leaky_relu, elu, gelu, "
+        "softplus, softmax",
     ),
     "softmax_on_hidden_layer": (
         sub('"relu"', '"softmax"'),

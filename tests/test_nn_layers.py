@@ -90,12 +90,20 @@ def test_forward_matches_math_for_every_activation(acts):
 
 
 def test_activation_table():
-    assert sorted(ACTIVATIONS) == ["linear", "relu", "sigmoid", "tanh"]
+    assert sorted(ACTIVATIONS) == ["elu", "gelu", "leaky_relu", "linear", "relu", "sigmoid", "softplus",
+                                   "tanh"]
     v = Value(-0.5)
     assert ACTIVATIONS["relu"](v).data == 0.0
     assert ACTIVATIONS["tanh"](v).data == math.tanh(-0.5)
     assert ACTIVATIONS["sigmoid"](v).data == pytest.approx(1 / (1 + math.exp(0.5)), rel=1e-15)
     assert ACTIVATIONS["linear"](v) is v
+    # the others at their defaults: slope 0.01, alpha 1, GELU's tanh form, ln(1 + eˣ)
+    assert ACTIVATIONS["leaky_relu"](v).data == -0.005
+    assert ACTIVATIONS["elu"](v).data == math.expm1(-0.5)
+    t = math.tanh(math.sqrt(2 / math.pi) * (-0.5 + 0.044715 * -0.125))
+    assert ACTIVATIONS["gelu"](v).data == pytest.approx(-0.25 * (1 + t), rel=1e-15)
+    assert ACTIVATIONS["softplus"](v).data == pytest.approx(math.log1p(math.exp(-0.5)), rel=1e-15)
+    assert all(ACTIVATIONS[name](v).op == name for name in ("leaky_relu", "elu", "gelu", "softplus"))
 
 
 @pytest.mark.parametrize("acts", [["tanh", "sigmoid"], ["sigmoid", "softmax"], ["tanh", "tanh", "linear"]])
@@ -202,7 +210,7 @@ def test_he_weights_have_std_sqrt_2_over_nin():
         (lambda: MLP(2, [3, 0]), ValueError, ["nout", "0"]),
         (lambda: Neuron(0), ValueError, ["nin", "0"]),
         (lambda: Neuron(2, "softmax"), ValueError, ["softmax", "whole layer"]),
-        (lambda: Neuron(2, "elu"), ValueError, ["elu"]),
+        (lambda: Neuron(2, "selu"), ValueError, ["selu"]),
         (lambda: Neuron(2, init="zeros"), ValueError, ["unknown init", "zeros"]),
         (lambda: Layer(2, 0), ValueError, ["nout", "0"]),
         (lambda: Layer(2, 2, init="bad"), ValueError, ["unknown init", "bad"]),
@@ -301,7 +309,7 @@ def test_from_weights_round_trips_state_dict():
         ([[[1.0, True]]], [[0.0]], ["linear"], TypeError, ["weights[0][0][1]", "bool"]),
         ([[[1.0], [2.0]]], [[0.0, "b"]], ["linear"], TypeError, ["biases[0][1]", "str"]),
         ([[[1.0]]], [[0.0]], ["linear", "linear"], ValueError, ["one name per layer"]),
-        ([[[1.0]]], [[0.0]], ["softplus"], ValueError, ["softplus"]),
+        ([[[1.0]]], [[0.0]], ["swish"], ValueError, ["swish"]),
     ],
 )
 def test_from_weights_rejects_bad_shapes_naming_the_index(W, B, acts, error, words):
