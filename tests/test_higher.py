@@ -255,3 +255,14 @@ def test_gradient_graph_covers_inner_nodes_too():
     grads = gradient_graph(out)
     assert set(map(id, grads)) == {id(out), id(h), id(x)}
     assert grads[h].data == 2 * h.data
+
+
+def test_draw_works_on_a_gradients_graph():
+    from autograd import draw
+
+    w, x = Value(0.5, label="w"), Value(1.5, label="x")
+    (g,) = grad((w * x).sigmoid() ** 2, [w], create_graph=True)
+    source = draw(g, highlight=x).source
+    assert "sigmoid" in source and "pow" in source  # σ′ and the square's partial, as nodes
+    assert "w·x" in source  # the unlabelled product, named from its op
+    assert source.count("->") >= 8
