@@ -137,7 +137,7 @@ class Formulas:
             and len(routes[0]) == 1
             and op is not None
             and op.kind not in (BINARY, CONST_LEFT, NARY)
-            and node._b is None
+            and (node._b is None or op.parameter is not None)  # x·2's 2 is no activation's
             and op.name != "neg"
         )
         return FactorFormula(expr, nodes, (op.name, bottom) if one_activation and op else None)

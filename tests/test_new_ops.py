@@ -170,7 +170,8 @@ def test_explanations_show_the_parameter_and_the_new_names():
     x = Value(-1.0, label="x")
     y = x.leaky_relu(0.2)
     y.label = "y"
-    assert str(explain(y, x)) == "∂y/∂x = (1 if x > 0 else 0.2) = (1 if −1 > 0 else 0.2) = 0.2"
+    assert str(explain(y, x)) == ("∂y/∂x = leaky_relu′(x) = (1 if x > 0 else 0.2) = "
+                                  "(1 if −1 > 0 else 0.2) = 0.2")
     for method, text, tex in [("softplus", "softplus′(x) = σ(x)", r"\operatorname{softplus}'"),
                               ("log1p", "log1p′(x) = 1/(1 + x)", r"\frac{1}{1 + x}"),
                               ("expm1", "expm1′(x) = exp(x)", r"\operatorname{expm1}'"),
