@@ -25,7 +25,7 @@ from typing import Any
 from .ieee import GELU_BETA, GELU_KAPPA, ieee_pow
 from .op import BINARY, NARY, UNARY, Op, parenthesized
 from .ops import DOT
-from .program import Writer, function, slot_names, substitute, unpack
+from .program import Writer, function, literal, slot_names, substitute, unpack
 
 
 def numpy_or_explain() -> Any:
@@ -193,25 +193,28 @@ def _layer_key(tape: Any, i: int, params: range, batched: list[bool]) -> tuple[t
 
 @dataclass
 class Activation:
-    """A run of one unary op over a layer's nodes in order (a layer's ReLUs): one call on its Z."""
+    """A run of one unary op over a layer's nodes in order (a layer's ReLUs): one call on its Z.
+    ``constant``: the number the op holds (leaky_relu's slope), the same for the whole run."""
 
     first: int
     size: int
     op: Op
     layer: Layer
+    constant: str  # as source text ("0.01"; "None" for none)
 
 
 def activations(tape: Any, found: dict[int, Layer]) -> dict[int, Activation]:
-    """The runs of one unary op (without a constant) whose node j reads node j of a layer."""
+    """The runs of one unary op, holding one constant, whose node j reads node j of a layer."""
     layer_at = {tape.first + L.first: L for L in found.values()}
     runs = {}
     for i, (op, a, b) in enumerate(zip(tape.code, tape.A, tape.B)):
-        L = layer_at.get(a) if op.kind == UNARY and b is None else None
+        L = layer_at.get(a) if op.kind == UNARY else None
         if L is None or i + L.size > len(tape.code):
             continue
-        if all(tape.code[i + j] is op and tape.A[i + j] == a + j and tape.B[i + j] is None
+        constant = literal(b)  # by its text, so 0.0 and -0.0 are two constants
+        if all(tape.code[i + j] is op and tape.A[i + j] == a + j and literal(tape.B[i + j]) == constant
                for j in range(L.size)):
-            runs[i] = Activation(i, L.size, op, L)
+            runs[i] = Activation(i, L.size, op, L, constant)
     return runs
 
 
@@ -252,13 +255,14 @@ class ArrayWriter(Writer):
 
     def _activation_forward(self, run: Activation) -> list[str]:
         i, first = run.first, self.tape.first + run.first
-        value = substitute(self.formula(run.op.formula), {"x": f"Z{run.layer.first}"})
+        value = substitute(self.formula(run.op.formula), {"x": f"Z{run.layer.first}", "y": run.constant})
         return [f"A{i} = {value}", *(f"{self.names[first + j]} = A{i}[{j}]" for j in range(run.size))]
 
     def _activation_backward(self, run: Activation) -> list[str]:
         i, first = run.first, self.tape.first + run.first
         grads = ", ".join(self.grad(first + j) for j in range(run.size))
-        partial = substitute(self.formula(run.op.partials[0]), {"x": f"Z{run.layer.first}", "out": f"A{i}"})
+        partial = substitute(self.formula(run.op.partials[0]),
+                             {"x": f"Z{run.layer.first}", "out": f"A{i}", "y": run.constant})
         lines = [f"GZ{i} = rows_of(({grads},), n) * {parenthesized(partial)}"]
         layer_first = self.tape.first + run.layer.first
         return lines + [self.push(layer_first + j, f"GZ{i}[{j}]", "1.0") for j in range(run.size)]

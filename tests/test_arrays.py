@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from random_graphs import programs, run, valid
 
-from autograd import Value, arrays, dot, shift, trace_rows
+from autograd import Value, arrays, dot, shift, trace_rows, vsum
 from nn import MLP, data, losses
 
 np = pytest.importorskip("numpy")  # the numpy extra; CI=true turns a skip into a failure
@@ -146,3 +146,23 @@ def test_dots_of_a_bias_alone_are_not_a_layer():
     b = [Value(0.1), Value(0.2)]
     rt = trace_rows(lambda x: (dot([], [], b[0]) + dot([], [], b[1])) * x, [1.0])
     assert rt([[1.0], [3.0]], numpy=True) == rt([[1.0], [3.0]])
+
+
+@pytest.mark.parametrize("activation", ["leaky_relu", "elu"])
+def test_layers_of_an_activation_with_a_parameter_are_one_call(activation):
+    net = MLP(2, [4, 1], activations=[activation, "linear"], seed=2)
+    rt = trace_rows(lambda a, b, t: losses.squared_error(net([a, b]), t), [0.1, 0.2, 0.3])
+    assert_paths_agree(rt, [[0.1 * k, -0.3 * k, 0.2] for k in range(-5, 6)])
+    assert re.search(rf"^    A\d+ = {activation}\(Z\d+, ", rt.array_source, re.M), rt.array_source[:400]
+
+
+def test_a_layer_scaled_by_one_constant_is_fused_but_not_two():
+    w = [[Value(0.5), Value(-1.0)], [Value(2.0), Value(0.25)]]
+
+    def two_constants(x0, x1):
+        z = [dot(row, [x0, x1]) for row in w]
+        return vsum([z[0] * 2.0, z[1] * -2.0])
+
+    rt = trace_rows(two_constants, [0.1, 0.2])
+    assert_paths_agree(rt, [[0.1, 0.2], [1.0, -3.0]])
+    assert not re.search(r"^    A\d+ = ", rt.array_source, re.M)  # two constants: node by node
