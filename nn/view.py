@@ -15,8 +15,10 @@ module draws it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from autograd import Explanation, Value, explain
 from autograd.draw import HIGHLIGHT, label_text, table_label
@@ -29,6 +31,9 @@ from .layers import MLP, Neuron
 from .layout import FONT, LABEL_FONT, Layout, Rect, Texts, lay_out, lines_size
 from .losses import LOSSES
 from .readout import Readout, readout
+
+if TYPE_CHECKING:
+    from autograd.explore import Explorer
 
 TITLE_FONT, LEGEND_FONT = 13, 10  # points: the columns' titles, the legend
 
@@ -332,3 +337,12 @@ def _add_derivation(g: Diagram, picture: _Picture, layout: Layout, derivation: E
     height = len(lines) * 1.2 * FONT / 72
     g.node("derivation", "\\l".join(map(label_text, lines)) + "\\l", shape="plaintext", fontname="Courier",
            fontsize=str(FONT), pos=f"{_inches((left + right) / 2)},{_inches(bottom - 0.35 - height / 2)}!")
+
+
+def explore(model: MLP, output: Value, path: str | os.PathLike[str] | None = None,
+            **options: Any) -> Explorer:
+    """The network and its expression graph in one offline HTML page, to click and step
+    through (``nn.explorer.explore``, whose options it takes), written to ``path`` when given."""
+    from .explorer import explore as explore_network  # nn.explorer draws with this module
+
+    return explore_network(model, output, path, **options)
