@@ -6,6 +6,7 @@
                                            doc_001_neuron, doc_2331, doc_003_softmax, ...
     chainrule walkthrough net.toml --out report/      + report.md (LaTeX) and SVG/PNG diagrams
     chainrule walkthrough net.toml --format json      every number, machine-readable
+    chainrule walkthrough --html net.html --steps 20  a page to click through, offline
     chainrule walkthrough --digits 9 --paths --matrices   more digits; every path; matrix form
     chainrule check net.toml --claims mine.toml       grade numbers you computed by hand
     chainrule check net.toml                          grade the file's own [claims]
@@ -15,8 +16,9 @@ E, ∂E/∂w16 (dE/dw16), new w16 (w16 after), E after; a wrong one gets its der
 unknown name the closest names (the rules: chainrule/claims.py).
 
 --out never overwrites a file: a folder that holds report.md, report.json, network.svg/png,
-graph.svg/png or a .gv is refused (--force replaces them); --dot-source keeps the diagrams' DOT
-sources (.gv), which are otherwise kept only when Graphviz's dot is missing.
+graph.svg/png or a .gv is refused (--force replaces them), and so is an existing --html FILE;
+--dot-source keeps the diagrams' DOT sources (.gv), which are otherwise kept only when
+Graphviz's dot is missing.
 
 Exit status: 0 done, 1 some claims are wrong (check), 2 a bad file or argument, or a file
 that cannot be read or written, 130 interrupted (Ctrl-C), 70 an internal error (a bug).
@@ -35,12 +37,12 @@ from typing import Any, NoReturn
 
 from autograd.notation import visible
 
-from . import netfile, output
+from . import explorer, netfile, output
 from .as_json import json_text
 from .as_text import shown_claims, text
 from .claims import value_beside
-from .report import build_report
-from .walkthrough import work
+from .report import Report, build_report
+from .walkthrough import Walkthrough, work
 
 COMMANDS = ("walkthrough", "check")
 INTERNAL = 70  # EX_SOFTWARE: chainrule itself went wrong
@@ -60,6 +62,9 @@ def _walkthrough(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
     if out is not None:
         output.check(out, args.force)  # before any work
+    page_file = Path(args.html) if args.html else None
+    if page_file is not None:
+        explorer.check(page_file, args.force)
     w = work(spec)
     names = [p.label for p in w.params]
     if args.highlight is not None and args.highlight not in names:
@@ -71,12 +76,22 @@ def _walkthrough(args: argparse.Namespace) -> int:
     else:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR") and not args.no_color
         print(text(report, color=color))
+    _write(w, report, args, out, page_file)
+    return 0
+
+
+def _write(w: Walkthrough, report: Report, args: argparse.Namespace, out: Path | None,
+           page_file: Path | None) -> None:
+    """--out's files, then --html's page (built before anything is written: a page that cannot
+    be made leaves no half set of files)."""
+    page = explorer.page(w, report) if page_file is not None else None
     if out is not None:
         written = output.write(w, report, out, args.highlight, force=args.force, dot_source=args.dot_source)
         for note in written.notes:
             _say(note)
         print(f"\nwrote {visible(', '.join(map(str, written.files)))}", file=sys.stderr)
-    return 0
+    if page_file is not None and page is not None:
+        print(f"wrote {visible(str(explorer.write(page, page_file, args.force)))}", file=sys.stderr)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -151,6 +166,8 @@ def parser() -> argparse.ArgumentParser:
     walk.add_argument("file", nargs="?",
                       help=f"a network file (TOML) or a built-in example's name; default: {netfile.DEFAULT}")
     walk.add_argument("--out", metavar="DIR", help="also write report.md, report.json and diagrams into DIR")
+    walk.add_argument("--html", metavar="FILE",
+                      help="also write FILE: an explorer page to open in a browser (offline, one file)")
     walk.add_argument("--format", choices=("text", "json"), default="text", help="what to print")
     walk.add_argument("--highlight", metavar="NAME", help="the parameter whose paths the diagrams colour")
     walk.add_argument("--steps", type=int, metavar="N", help="train N more steps and show the loss of each")
@@ -162,7 +179,7 @@ def parser() -> argparse.ArgumentParser:
                       help="each layer also in matrix form, ∂E/∂W = δxᵀ (report.md and JSON always have it)")
     walk.add_argument("--no-color", action="store_true", help="no colour even on a terminal")
     walk.add_argument("--force", action="store_true",
-                      help="with --out: replace the files of those names that DIR already holds")
+                      help="with --out or --html: replace the files of those names that already exist")
     walk.add_argument("--dot-source", action="store_true",
                       help="with --out: also keep the diagrams' Graphviz sources (network.gv, graph.gv)")
     walk.set_defaults(run=_walkthrough, parser=walk)
