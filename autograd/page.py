@@ -73,6 +73,10 @@ def _local(name: str) -> str:
     return name.rsplit("}", 1)[-1]
 
 
+# How much larger than Graphviz drew it a picture may be shown, filling the page.
+UPSCALE = 1.5
+
+
 def inline_svg(svg: bytes | str, clickable: dict[str, str], is_grad: Callable[[str], bool]) -> str:
     """Graphviz's SVG as an element for an HTML page: no declaration, DOCTYPE, comment, title or
     namespace (so no URL), scaled by its viewBox, every node and edge tagged (see the module doc).
@@ -85,8 +89,10 @@ def inline_svg(svg: bytes | str, clickable: dict[str, str], is_grad: Callable[[s
         el.tag = _local(el.tag)
         for key in [k for k in el.attrib if "}" in k]:
             el.attrib[_local(key)] = el.attrib.pop(key)
-    for attr in ("width", "height"):
-        root.attrib.pop(attr, None)
+    natural = root.attrib.pop("width", "")
+    root.attrib.pop("height", None)
+    if natural.endswith("pt"):  # it fills the page, but a small graph is not blown up past 1.5×
+        root.set("style", f"max-width: {float(natural[:-2]) * UPSCALE:.0f}pt")
     root.set("role", "group")
     for g in root.iter("g"):
         title = g.find("title")
