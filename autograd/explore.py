@@ -15,11 +15,12 @@ import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from .draw import _node_ids, draw, forward_order
 from .explain import explain, explain_all
 from .files import write_atomic
-from .graph import inputs, local_grads, walk
+from .graph import GRAPH_LOCK, inputs, local_grads, walk
 from .names import Names
 from .notation import check_digits, number
 from .page import Training, View, inline_svg, page
@@ -125,7 +126,7 @@ def graph_view(output: Value, *, digits: int = 4, max_nodes: int = MAX_GRAPH_NOD
                      "(a picture that size cannot be read). The network view shows the network.")
         return view
     names, back = Names(output), Backward(output)
-    view.svg = inline_svg(picture(draw(output, rankdir="TB", digits=digits, max_nodes=max_nodes), "svg"),
+    view.svg = inline_svg(picture(_drawn_with(back.grad, output, digits, max_nodes), "svg"),
                           {ids[v]: names[v] for v in ids}, lambda text: text.startswith("grad "))
     derived = _derivations(output, list(ids), digits)
     E = names.atom(output)
@@ -141,6 +142,20 @@ def graph_view(output: Value, *, digits: int = 4, max_nodes: int = MAX_GRAPH_NOD
     return view
 
 
+def _drawn_with(grads: dict[Value, float], output: Value, digits: int, max_nodes: int) -> Any:
+    """``draw``'s picture with each node's grad row showing ∂output/∂node, whether or not
+    ``backward`` was run (the nodes' own ``.grad`` are put back as they were)."""
+    with GRAPH_LOCK:
+        kept = [(v, v._grad) for v in grads]
+        try:
+            for v, g in grads.items():
+                v._grad = g
+            return draw(output, rankdir="TB", digits=digits, max_nodes=max_nodes)
+        finally:
+            for v, g in kept:
+                v._grad = g
+
+
 def check_path(path: object, where: str) -> None:
     """Refuse a path that is not one, before any work."""
     if path is not None and not isinstance(path, (str, os.PathLike)):
@@ -151,8 +166,8 @@ def explore(output: Value, path: str | os.PathLike[str] | None = None, *, digits
             max_nodes: int = MAX_GRAPH_NODES, overwrite: bool = False,
             training: Training | None = None) -> Explorer:
     """The explorer of ``output``'s graph (see the module doc), written to ``path`` when given
-    (an existing file is kept unless ``overwrite``). Run ``output.backward()`` first only if
-    the picture's grad rows should show gradients: the explorer works them out itself."""
+    (an existing file is kept unless ``overwrite``). The gradients are worked out here: no
+    need to run ``backward`` first, and the nodes' ``.grad`` are left as they were."""
     if not isinstance(output, Value):
         raise TypeError(f"explore: output must be a Value, not {type(output).__name__}")
     check_path(path, "explore")

@@ -160,3 +160,30 @@ def test_the_slider_replays_the_walkthrough_training():
     assert len(t.values) == len(t.grads) == len(t.loss_text) == len(t.steps)
     assert t.names[:3] == ["w1", "w4", "b1"] and t.keys[:3] == ["n0_0_w0", "n0_0_w1", ""]
     assert t.values[0][:2] == ["0.1", "0.4"] and t.grads[0][0] == "0.0559"
+
+
+def test_explore_is_autograds_and_nn_views():
+    import autograd
+    import nn.view
+    from autograd.explore import explore as engine_explore
+
+    assert autograd.explore is engine_explore and callable(nn.view.explore)
+    assert "explore" in autograd.__all__ and "Explorer" in autograd.__all__
+
+
+def test_the_pictures_grad_rows_are_worked_out_without_backward():
+    from autograd import Value, explore
+
+    x = Value(2.0, label="x")
+    y = (x * x).tanh()
+    y.label = "y"
+    page = explore(y).html
+    assert "grad 0.005364" in page and "grad 0.001341" in page  # ∂y/∂x and ∂y/∂(x·x)
+    assert x.grad == 0.0 and y.grad == 0.0  # the Values are left as they were
+
+
+def test_a_small_graph_is_not_blown_up_to_the_pages_width():
+    from autograd import Value, explore
+
+    x = Value(2.0, label="x")
+    assert re.search(r'<svg[^>]* style="max-width: \d+pt"', explore(x * 3.0).html)
