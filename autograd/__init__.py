@@ -9,6 +9,7 @@ from .backprop import backward, zero_grad
 from .check import GradcheckResult, GradcheckRow, gradcheck, gradgradcheck, numerical_grad
 from .draw import draw
 from .explain import Explanation, explain, explain_all
+from .explore import Explorer, explore
 from .graph import leaves, topological_order
 from .higher import grad, hessian, hvp
 from .modes import detect_anomaly, is_recording, no_grad
@@ -21,6 +22,7 @@ from .value import Value
 
 __all__ = [
     "Explanation",
+    "Explorer",
     "GradcheckResult",
     "GradcheckRow",
     "RenderError",
@@ -35,6 +37,7 @@ __all__ = [
     "draw",
     "explain",
     "explain_all",
+    "explore",
     "grad",
     "gradcheck",
     "gradgradcheck",
