@@ -107,7 +107,9 @@ def _times(g: Grad, d: Any) -> Grad:
 def _add(total: Grad | None, g: Grad, d: Any) -> Grad:
     """The chain rule's one addition, as backward's loop writes it (±1 added or subtracted)."""
     if total is None:
-        return -g if type(d) is float and d == -1.0 else _times(g, d)
+        first = -g if type(d) is float and d == -1.0 else _times(g, d)
+        # backward adds the first product onto 0.0, which turns a −0.0 into 0.0
+        return 0.0 + first if _data(first) == 0.0 else first
     if type(d) is float and d == -1.0:
         return total - g
     return total + _times(g, d)
@@ -127,7 +129,15 @@ def gradient_graph(root: Value, seed: Grad = 1.0) -> dict[Value, Grad]:
                 continue
             for x, d in _partials(node):
                 grads[id(x)] = _add(grads.get(id(x)), g, d)
-    return {v: grads[id(v)] for v in [*order, *leaves] if id(v) in grads}
+        nodes = [*order, *leaves]
+        own = {id(v) for v in nodes}
+        return {v: _own(grads[id(v)], own) for v in nodes if id(v) in grads}
+
+
+def _own(g: Grad, graph: set[int]) -> Grad:
+    """A gradient that is a node of the graph itself (∂(m·n)/∂m is n) as a node of its own, 1·n:
+    relabelling or differentiating the gradient must not touch the graph it came from."""
+    return 1.0 * g if isinstance(g, Value) and id(g) in graph else g
 
 
 def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list[Grad]:

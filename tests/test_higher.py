@@ -9,6 +9,7 @@ differences of the first derivatives.
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
@@ -116,16 +117,20 @@ def smooth_program(program):
     return valid(steps, run(steps, [Value(v) for v in values]))
 
 
+def torch_dot(weights, xs, bias=None):
+    return sum(w * x for w, x in zip(weights, xs)) + (0.0 if bias is None else bias)
+
+
 @given(programs(ops=ALL_OPS, max_steps=6))
 def test_hessians_of_random_graphs_agree_with_torch(program):
     torch = pytest.importorskip("torch")
-    from test_torch import TORCH_LIB
+    lib = SimpleNamespace(dot=torch_dot, vsum=sum)  # PyTorch tensors run the same program
 
     values, steps = program
     if not smooth_program(program):
         return
     ours = hessian(function(steps), values)
-    f = lambda *ts: run(steps, ts, TORCH_LIB)[-1]  # noqa: E731
+    f = lambda *ts: run(steps, ts, lib)[-1]  # noqa: E731
     theirs = torch.autograd.functional.hessian(f, tuple(torch.tensor(v, dtype=torch.float64) for v in values))
     for i, row in enumerate(ours):
         for j, h in enumerate(row):
@@ -266,3 +271,19 @@ def test_draw_works_on_a_gradients_graph():
     assert "sigmoid" in source and "pow" in source  # σ′ and the square's partial, as nodes
     assert "w·x" in source  # the unlabelled product, named from its op
     assert source.count("->") >= 8
+
+
+def test_a_zero_gradient_has_backwards_sign():
+    x, y = Value(1.0), Value(2.0)
+    E = (x - y).relu()  # dead: every gradient 0
+    assert [g.hex() for g in grad(E, [x, y], create_graph=True)] == [g.hex() for g in grad(E, [x, y])]
+    (gy,) = grad(E, [y], create_graph=True)
+    assert gy == 0.0 and math.copysign(1.0, gy) == 1.0  # backward adds onto 0.0: never −0.0
+
+
+def test_a_gradient_is_never_one_of_the_graphs_own_nodes():
+    m, n = Value(2.0, label="m"), Value(3.0, label="n")
+    grads = (m * n).backward(create_graph=True)
+    assert grads[m] is not n and grads[m].data == 3.0
+    grads[m].label = "dm"
+    assert n.label == "n"
