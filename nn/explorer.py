@@ -24,11 +24,12 @@ from autograd.explore import (
     finite_or_none,
     graph_view,
 )
-from autograd.graph import inputs, local_grads
+from autograd.graph import inputs, leaves, local_grads
 from autograd.names import Names
-from autograd.notation import number
+from autograd.notation import check_digits, number
 from autograd.page import Training, View, inline_svg, page
 from autograd.render import picture
+from autograd.validate import whole
 
 from .layers import MLP, Neuron
 from .readout import Readout, readout
@@ -80,15 +81,16 @@ class _Network:
                 self.keys[v] = key
         net = ro.nets.get(n)
         delta = number(grad.get(net, 0.0), self.digits) if net is not None else ""
-        self.view.nodes[key] = {"label": n.name, "grad": delta}
+        self.view.nodes[key] = {"label": n.name, "grad": delta,  # a neuron stands for its δ
+                                "heading": f"δ_{n.name} = ∂E/∂net_{n.name} = {delta}" if delta else ""}
         slope = _slope(ro, n)
         layers = self.model.layers
         if k + 1 < len(layers):
             self.view.up[key] = [[f"n{k + 1}_{m}", [f"{key}->n{k + 1}_{m}", f"n{k + 1}_{m}_w{j}"],
                                   _times(slope, user.w[j].data)]
                                  for m, user in enumerate(layers[k + 1].neurons)]
-        elif n in ro.outs and ro.outs[n] in self.back.into:  # E reads this output
-            self.view.up[key] = [["E", [f"{key}->E"], _times(slope, grad.get(ro.outs[n], 0.0))]]
+        elif net is not None and net in grad:  # E depends on it: read, or through a softmax
+            self.view.up[key] = [["E", [f"{key}->E"], finite_or_none(grad[net])]]  # ∂E/∂net = δ
         src = (lambda i: f"in{i}") if k == 0 else (lambda i: f"n{k - 1}_{i}")
         for i, w in enumerate(n.w):
             wkey = f"{key}_w{i}"
@@ -105,14 +107,20 @@ class _Network:
         explained.update(given)
         for layer_k, layer in enumerate(self.model.layers):
             for j, n in enumerate(layer.neurons):
-                net = self.ro.nets.get(n)
-                delta = given.get(net) if net is not None else None
-                if delta is None and net is not None:
-                    delta = str(explain(self.output, net, digits=self.digits))
-                node = self.view.nodes[f"n{layer_k}_{j}"]
-                node["derivation"] = "\n\n".join(t for t in (delta, explained.get(n.b)) if t)
+                self.view.nodes[f"n{layer_k}_{j}"]["derivation"] = self._neuron_text(n, given, explained)
                 for i, w in enumerate(n.w):
                     self.view.nodes[f"n{layer_k}_{j}_w{i}"]["derivation"] = explained.get(w, "")
+
+    def _neuron_text(self, n: Neuron, given: Mapping[Value, str], explained: Mapping[Value, str]) -> str:
+        """A neuron's derivation: its δ and its bias's gradient, as ``given`` writes them, or each
+        from ``explain``."""
+        net = self.ro.nets.get(n)
+        if net is None:
+            return explained.get(n.b, "")
+        if net in given:
+            return given[net]
+        delta = str(explain(self.output, net, digits=self.digits))
+        return "\n\n".join(t for t in (delta, explained.get(n.b)) if t)
 
     def steps(self, names: Names) -> list[dict[str, Any]]:
         """The backward pass in the network view: one step per weight or neuron, when the last of
@@ -161,7 +169,13 @@ def explore(model: MLP, output: Value, path: str | os.PathLike[str] | None = Non
         raise TypeError(f"explore: expected an nn.MLP, not {type(model).__name__}")
     if not isinstance(output, Value):
         raise TypeError(f"explore: output must be a Value (the loss E), not {type(output).__name__}")
-    check_path(path, "explore")
+    check_path(path, "explore", overwrite)
+    check_digits(digits, "explore")
+    whole(max_nodes, "explore: max_nodes", 1)
+    reached = {id(v) for v in leaves(output)}
+    if not any(id(p) in reached for p in model.parameters()):
+        raise ValueError("explore: output does not depend on the model's parameters; pass the loss "
+                         "computed from this model's outputs")
     views = [network_view(model, output, outputs=outputs, input_names=input_names, loss=loss, targets=targets,
                           digits=digits, derivations=derivations),
              graph_view(output, digits=digits, max_nodes=max_nodes)]

@@ -91,7 +91,8 @@
     selected = key;
     light(key, count);
     els(key).forEach(function (el) { el.classList.add("selected"); el.setAttribute("aria-pressed", "true"); });
-    $("selected-name").textContent = node.label + (node.grad ? "   ∂" + v.nodes[v.output].label + "/∂" + node.label + " = " + node.grad : "");
+    $("selected-name").textContent = node.label + (node.heading ? "   " + node.heading : node.grad ?
+      "   ∂" + v.nodes[v.output].label + "/∂" + node.label + " = " + node.grad : "");
     $("derivation").textContent = node.derivation;
     var list = $("paths"), found = paths(key, count), total = count(key);
     list.textContent = "";
