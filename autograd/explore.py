@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .draw import _node_ids, draw, forward_order
-from .explain import explain, explain_all
+from .explain import explain_all
 from .files import write_atomic
 from .graph import GRAPH_LOCK, inputs, local_grads, walk
 from .names import Names
@@ -44,9 +44,7 @@ class Explorer:
     def save(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
         """Write the page to ``path``, all or nothing; an existing file is kept unless ``overwrite``."""
         target = Path(path)
-        if target.is_dir():
-            raise IsADirectoryError(f"explore: {target} is a folder; give a file name, "
-                                    f"such as {target / 'explorer.html'}")
+        check_target(target, overwrite)
         try:
             return write_atomic(target, self.html, overwrite=overwrite)
         except FileExistsError:
@@ -111,9 +109,8 @@ def finite_or_none(x: float) -> float | None:
 def _derivations(output: Value, nodes: Sequence[Value], digits: int) -> dict[Value, str]:
     """Each node's derivation: every node's in a small graph; in a large one only the leaves' and
     the labelled nodes' (one set of sweeps for all, ``explain_all``)."""
-    if len(nodes) <= EXPLAIN_EACH:
-        return {v: str(explain(output, v, digits=digits)) for v in nodes}
-    chosen = [v for v in nodes if v._op is None or v.label or v is output]
+    chosen = nodes if len(nodes) <= EXPLAIN_EACH else [v for v in nodes if v._op is None or v.label
+                                                        or v is output]
     return {e.wrt: str(e) for e in explain_all(output, chosen, digits=digits)}
 
 
@@ -156,10 +153,25 @@ def _drawn_with(grads: dict[Value, float], output: Value, digits: int, max_nodes
                 v._grad = g
 
 
-def check_path(path: object, where: str) -> None:
-    """Refuse a path that is not one, before any work."""
-    if path is not None and not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"{where}: path must be a file name (str or os.PathLike), not {type(path).__name__}")
+def check_path(path: object, where: str, overwrite: bool = False) -> None:
+    """Refuse, before any work, a path that is not one, a folder, a file in no folder, or one
+    that exists (unless ``overwrite``)."""
+    if path is None:
+        return
+    if not isinstance(path, (str, os.PathLike)) or not str(path):
+        raise TypeError(f"{where}: path must be a file name (str or os.PathLike), not {path!r:.40}")
+    check_target(Path(path), overwrite, where)
+
+
+def check_target(target: Path, overwrite: bool, where: str = "explore") -> None:
+    """The checks ``save`` makes before writing, named for the caller."""
+    if target.is_dir():
+        raise IsADirectoryError(f"{where}: {target} is a folder; give a file name, such as "
+                                f"{target / 'explorer.html'}")
+    if not target.parent.is_dir():
+        raise FileNotFoundError(f"{where}: the folder {target.parent} does not exist")
+    if os.path.lexists(target) and not overwrite:
+        raise FileExistsError(f"{where}: {target} exists; pass overwrite=True to replace it")
 
 
 def explore(output: Value, path: str | os.PathLike[str] | None = None, *, digits: int = 4,
@@ -170,7 +182,7 @@ def explore(output: Value, path: str | os.PathLike[str] | None = None, *, digits
     need to run ``backward`` first, and the nodes' ``.grad`` are left as they were."""
     if not isinstance(output, Value):
         raise TypeError(f"explore: output must be a Value, not {type(output).__name__}")
-    check_path(path, "explore")
+    check_path(path, "explore", overwrite)
     check_digits(digits, "explore")
     whole(max_nodes, "explore: max_nodes", 1)
     view = graph_view(output, digits=digits, max_nodes=max_nodes)

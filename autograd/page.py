@@ -180,7 +180,7 @@ def _training_html(training: Training | None) -> str:
         return ""
     last = len(training.steps) - 1
     every = "" if training.steps == list(range(len(training.steps))) else \
-        f" (every {training.steps[1] - training.steps[0]}th step shown)"
+        f" (one step in {training.steps[1] - training.steps[0]} shown)"
     return ('<section id="training" class="panel" aria-label="training"><h3>Training</h3>'
             f'<label for="training-step">step <output id="training-label">0</output>{every}</label>'
             f'<input type="range" id="training-step" min="0" max="{last}" value="0" step="1">'

@@ -62,7 +62,9 @@ def _walkthrough(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
     if out is not None:
         output.check(out, args.force)  # before any work
-    page_file = Path(args.html) if args.html else None
+    if args.html == "":
+        raise output.OutputError("--html needs a file name, such as net.html")
+    page_file = Path(args.html) if args.html is not None else None
     if page_file is not None:
         explorer.check(page_file, args.force)
     w = work(spec)

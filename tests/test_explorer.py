@@ -187,3 +187,40 @@ def test_a_small_graph_is_not_blown_up_to_the_pages_width():
 
     x = Value(2.0, label="x")
     assert re.search(r'<svg[^>]* style="max-width: \d+pt"', explore(x * 3.0).html)
+
+
+def test_every_output_of_a_softmax_reaches_E_in_the_network_view(tmp_path):
+    page = tmp_path / "s.html"
+    assert main(["walkthrough", "doc_003_softmax", "--html", str(page)]) == 0
+    net = blob(page.read_text(encoding="utf-8"))["views"]["network"]
+    outputs = [k for k, v in net["nodes"].items() if v["label"] in ("p1", "p2", "p3")]
+    assert len(outputs) == 3
+    assert all([u[0] for u in net["up"][k]] == ["E"] for k in outputs)  # cross-entropy reads p2 alone
+
+
+def test_a_neuron_is_headed_by_its_delta_and_derived_once(tmp_path):
+    page = tmp_path / "a.html"
+    assert main(["walkthrough", "all_sigmoid_222", "--html", str(page)]) == 0
+    net = blob(page.read_text(encoding="utf-8"))["views"]["network"]
+    (o1,) = [v for v in net["nodes"].values() if v["label"] == "o1"]
+    assert o1["heading"] == "δ_o1 = ∂E/∂net_o1 = 0.1385"
+    lines = o1["derivation"].splitlines()
+    assert sum(line.startswith("δ_o1 =") for line in lines) == 1
+    assert sum(line.startswith("∂E/∂b2 = δ_o1") for line in lines) == 1
+
+
+def test_paths_are_checked_before_the_page_is_built(tmp_path):
+    _, E = worked_2331()
+    with pytest.raises(FileNotFoundError, match=r"explore: the folder .* does not exist"):
+        explore(E, tmp_path / "missing" / "e.html")
+    with pytest.raises(TypeError, match="path must be a file name"):
+        explore(E, "")
+    with pytest.raises(ValueError, match="does not depend on the model's parameters"):
+        explore_network(MLP(2, [1], seed=0), E)
+    with pytest.raises(ValueError, match="max_nodes"):
+        explore_network(*worked_2331(), max_nodes=0)
+
+
+def test_an_empty_html_name_is_refused(capsys):
+    rc, _, err = run(capsys, "walkthrough", "--html", "")
+    assert rc == 2 and err.strip() == "chainrule: --html needs a file name, such as net.html"
