@@ -8,6 +8,7 @@
 """
 
 from . import data, functional, losses
+from .backprop_check import BackpropCheck, check_backprop, named_gradients
 from .functional import logsumexp, softmax
 from .layers import ACTIVATIONS, MLP, Layer, Neuron
 from .module import Module
@@ -19,14 +20,17 @@ __all__ = [
     "MLP",
     "SGD",
     "Adam",
+    "BackpropCheck",
     "Layer",
     "Module",
     "Neuron",
     "Optimizer",
+    "check_backprop",
     "data",
     "fit",
     "functional",
     "logsumexp",
     "losses",
+    "named_gradients",
     "softmax",
 ]
