@@ -10,6 +10,8 @@
     chainrule walkthrough --digits 9 --paths --matrices   more digits; every path; matrix form
     chainrule check net.toml --claims mine.toml       grade numbers you computed by hand
     chainrule check net.toml                          grade the file's own [claims]
+    chainrule check net.toml --grads mine.json        where does my backprop go wrong?
+    chainrule check net.toml --grads-module my_backprop.py   the same, running your gradients()
 
 A claim names a number the walkthrough prints: x1, w16, net_n3, out_n3, δ_n3 (delta_n3, δ3),
 E, ∂E/∂w16 (dE/dw16), new w16 (w16 after), E after; a wrong one gets its derivation, an
@@ -20,8 +22,11 @@ graph.svg/png or a .gv is refused (--force replaces them), and so is an existing
 --dot-source keeps the diagrams' DOT sources (.gv), which are otherwise kept only when
 Graphviz's dot is missing.
 
-Exit status: 0 done, 1 some claims are wrong (check), 2 a bad file or argument, or a file
-that cannot be read or written, 130 interrupted (Ctrl-C), 70 an internal error (a bug).
+--grads/--grads-module compare ∂E/∂p (and δ, net, out, E when given) with chainrule's, every
+disagreement listed, the first derived, its likely slip named (chainrule/user_grads.py).
+
+Exit status: 0 done, 1 some claims are wrong, or some backprop numbers (check), 2 a bad file
+or argument, or a file that cannot be read or written, 130 interrupted (Ctrl-C), 70 an internal error (a bug).
 Every failure is one line on stderr, never a traceback.
 """
 
@@ -37,7 +42,7 @@ from typing import Any, NoReturn
 
 from autograd.notation import visible
 
-from . import explorer, netfile, output
+from . import explorer, netfile, output, user_grads
 from .as_json import json_text
 from .as_text import shown_claims, text
 from .claims import value_beside
@@ -98,6 +103,13 @@ def _write(w: Walkthrough, report: Report, args: argparse.Namespace, out: Path |
 
 def _check(args: argparse.Namespace) -> int:
     spec = netfile.resolve(args.file)
+    given = [o for o, v in (("--claims", args.claims), ("--grads", args.grads),
+                            ("--grads-module", args.grads_module)) if v is not None]
+    if len(given) > 1:
+        _say(f"{' and '.join(given)} are one or the other: check one set of numbers at a time")
+        return FAILED
+    if args.grads is not None or args.grads_module is not None:
+        return _check_backprop(spec, args)
     claims = netfile.load_claims(args.claims) if args.claims is not None else spec.claims
     if not claims:
         raise netfile.NetFileError(spec.path, "", "nothing to grade: the network file has no [claims] "
@@ -118,6 +130,26 @@ def _check(args: argparse.Namespace) -> int:
     wrong = sum(not r.right for r in results)
     print(f"\n{len(results) - wrong} of {len(results)} right")
     return 1 if wrong else 0
+
+
+def _check_backprop(spec: netfile.NetSpec, args: argparse.Namespace) -> int:
+    """--grads / --grads-module: a hand-written backprop's numbers (chainrule/user_grads.py)."""
+    if args.grads is not None:
+        source, given = args.grads, user_grads.load_file(args.grads)
+    else:
+        source, given = args.grads_module, user_grads.run_module(args.grads_module, spec)
+    return user_grads.report(user_grads.check(spec, given, source, args.rtol), visible)
+
+
+def _rtol(text: str) -> float:
+    """--rtol: a relative tolerance, a number from 0 (exclusive) to 1."""
+    try:
+        rtol = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number such as 1e-6, not {text!r}") from None
+    if not 0 < rtol < 1:
+        raise argparse.ArgumentTypeError(f"must be above 0 and below 1, not {text}")
+    return rtol
 
 
 class _Parser(argparse.ArgumentParser):
@@ -192,6 +224,15 @@ def parser() -> argparse.ArgumentParser:
                             "(default: the network file's own [claims])")
     check.add_argument("--digits", type=_digits, default=4, metavar="N",
                        help="significant digits in the derivations of wrong claims (default 4)")
+    check.add_argument("--grads", metavar="FILE",
+                       help='check a backprop\'s numbers: a JSON or TOML file of names to numbers, e.g. '
+                            '"w16" = 0.0025 (∂E/∂w16), "δ_n9" = 0.1253, "out_n9" = 0.8035')
+    check.add_argument("--grads-module", metavar="FILE[:FUNCTION]",
+                       help="check a backprop you wrote: FILE defines gradients(weights, biases, inputs, "
+                            "targets) returning such names and numbers (see chainrule/user_grads.py)")
+    check.add_argument("--rtol", type=_rtol, default=1e-6, metavar="X",
+                       help="with --grads/--grads-module: the relative tolerance (default 1e-6; "
+                            "1e-4 for float32 code)")
     check.set_defaults(run=_check, parser=check)
     return top
 

@@ -744,7 +744,8 @@ def test_check_claims_needs_a_file(capsys):
         (["check", "--clams", "c.toml"],
          "chainrule check: unrecognized argument '--clams'; did you mean --claims?"),
         (["check", "-x"],
-         "chainrule check: unrecognized argument '-x'; its options are -h, --help, --claims, --digits"),
+         "chainrule check: unrecognized argument '-x'; its options are -h, --help, --claims, --digits, "
+         "--grads, --grads-module, --rtol"),
         (["doc_2331", "doc_2331"],
          "chainrule walkthrough: unrecognized argument 'doc_2331': it takes one network file"),
         (["--steps=-1"], "chainrule: --steps must be from 0 to 10000, not -1"),
