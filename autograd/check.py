@@ -63,21 +63,15 @@ class GradcheckResult:
     def _cells(self) -> list[tuple[str, str, str, str, str, str]]:
         """Each row as text: the table's one source for ``str()`` and ``markdown()``."""
         return [(r.label, number(r.analytic, 10), number(r.numeric, 10), number(r.abs_err, 3),
-                 number(r.rel_err, 3), ("ok" if r.ok else "FAIL") + (f" ({r.note})" if r.note else ""))
-                for r in self.rows]
+                 number(r.rel_err, 3), verdict(r.ok, r.note)) for r in self.rows]
 
     def _heading(self) -> str:
         """The settings and the verdict: "(eps=1e-06, atol=1e-05, rtol=0.001): all gradients agree"."""
-        verdict = "all gradients agree" if self.ok else f"{len(self.failures)} of {len(self.rows)} disagree"
-        settings = ", ".join(f"{k}={number(v, 6)}" for k, v in
-                             (("eps", self.eps), ("atol", self.atol), ("rtol", self.rtol)))
-        return f"({settings}): {verdict}"
+        outcome = "all gradients agree" if self.ok else f"{len(self.failures)} of {len(self.rows)} disagree"
+        return f"({settings(self.eps, self.atol, self.rtol)}): {outcome}"
 
     def __str__(self) -> str:
-        head = ("input", "analytic", "numeric", "abs err", "rel err", "")
-        rows = [head, *self._cells()]
-        widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+        lines = aligned([("input", "analytic", "numeric", "abs err", "rel err", ""), *self._cells()])
         return "\n".join([f"gradcheck {self._heading()}", *lines])
 
     def markdown(self) -> str:
@@ -86,8 +80,8 @@ class GradcheckResult:
                  "| input | analytic (backward) | numeric (central difference) | abs err | rel err "
                  "| verdict |",
                  "|---|---:|---:|---:|---:|---|"]
-        lines += [f"| ${markdown_name(label)}$ | {a} | {n} | {abs_err} | {rel_err} | {_cell(verdict)} |"
-                  for label, a, n, abs_err, rel_err, verdict in self._cells()]
+        lines += [f"| ${markdown_name(label)}$ | {a} | {n} | {abs_err} | {rel_err} | {_cell(last)} |"
+                  for label, a, n, abs_err, rel_err, last in self._cells()]
         return "\n".join(lines)
 
     _repr_markdown_ = markdown
@@ -99,6 +93,23 @@ class GradcheckResult:
         names = [visible(r.label) for r in self.failures]
         shown = ", ".join(names[:3]) + (f", … {len(names) - 3} more" if len(names) > 3 else "")
         return f"<GradcheckResult: {len(names)} of {len(self.rows)} disagree: {shown}>"
+
+
+def verdict(ok: bool, note: str) -> str:
+    """A row's last cell: "ok" or "FAIL", and its note ("ok (kink)")."""
+    return ("ok" if ok else "FAIL") + (f" ({note})" if note else "")
+
+
+def settings(eps: float, atol: float, rtol: float) -> str:
+    """"eps=1e-06, atol=1e-05, rtol=0.001": a check's settings as its heading shows them."""
+    return ", ".join(f"{k}={number(v, 6)}" for k, v in (("eps", eps), ("atol", atol), ("rtol", rtol)))
+
+
+def aligned(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Rows of cells as lines, each column as wide as its widest cell: the tables of
+    ``gradcheck`` and of ``autograd.testing.assert_gradients``."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
 
 
 def _cell(text: str) -> str:
