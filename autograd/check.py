@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from .ieee import ieee_div
 from .modes import no_grad
@@ -40,14 +41,10 @@ class GradcheckRow:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class GradcheckResult:
-    """Truthy when every input's gradient agrees; prints as a table."""
+class Rows:
+    """What a check's result is: rows that each agree or not; truthy when all do."""
 
-    rows: tuple[GradcheckRow, ...]
-    eps: float
-    atol: float
-    rtol: float
+    rows: tuple[Any, ...]
 
     @property
     def ok(self) -> bool:
@@ -57,8 +54,18 @@ class GradcheckResult:
         return self.ok
 
     @property
-    def failures(self) -> tuple[GradcheckRow, ...]:
+    def failures(self) -> tuple[Any, ...]:
         return tuple(r for r in self.rows if not r.ok)
+
+
+@dataclass(frozen=True)
+class GradcheckResult(Rows):
+    """Truthy when every input's gradient agrees; prints as a table."""
+
+    rows: tuple[GradcheckRow, ...]
+    eps: float
+    atol: float
+    rtol: float
 
     def _cells(self) -> list[tuple[str, str, str, str, str, str]]:
         """Each row as text: the table's one source for ``str()`` and ``markdown()``."""

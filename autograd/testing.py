@@ -20,6 +20,7 @@ from .check import (
     Fn,
     GradcheckResult,
     GradcheckRow,
+    Rows,
     _as_inputs,
     _slopes,
     aligned,
@@ -54,24 +55,13 @@ class ComparedRow:
 
 
 @dataclass(frozen=True)
-class GradientComparison:
+class GradientComparison(Rows):
     """Truthy when every expected gradient agrees with backward's; prints as a table."""
 
     rows: tuple[ComparedRow, ...]
     eps: float
     atol: float
     rtol: float
-
-    @property
-    def ok(self) -> bool:
-        return all(r.ok for r in self.rows)
-
-    def __bool__(self) -> bool:
-        return self.ok
-
-    @property
-    def failures(self) -> tuple[ComparedRow, ...]:
-        return tuple(r for r in self.rows if not r.ok)
 
     def __str__(self) -> str:
         cells = [(r.label, number(r.expected, 10), number(r.backward, 10), number(r.abs_err, 3),
