@@ -5,7 +5,7 @@
 ``AssertionError`` whose message is the per-input table, as ``numpy.testing`` and
 ``torch.testing`` do, inside pytest or out of it. ``expected=`` checks the user's gradients (a
 list, or their own gradient function of the inputs' numbers) against backward's, with central
-differences shown as a second opinion. The pytest plugin (``autograd/pytest_plugin.py``) gives
+differences shown as a second opinion. The pytest plugin (``chainrule_pytest.py``) gives
 it as the ``gradcheck`` fixture, with the session's tolerances.
 """
 

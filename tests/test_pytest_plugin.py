@@ -83,6 +83,28 @@ def test_a_bad_tolerance_stops_the_run_naming_the_option(pytester):
 
 
 def test_the_entry_point_is_what_brings_the_fixture(pytester):
-    result = run(pytester, TESTS, "-p", "no:chainrule")
+    result = run(pytester, TESTS, "-p", "no:chainrule_pytest")
     result.assert_outcomes(errors=4)
     result.stdout.fnmatch_lines(["E       fixture 'gradcheck' not found"])
+
+
+def test_loading_the_plugin_imports_nothing_of_chainrule():
+    """Every pytest run of every project loads it: a project's own ``autograd`` must stay its own."""
+    import subprocess
+    import sys
+
+    code = "import sys, chainrule_pytest; print(sorted(m for m in sys.modules if m.split('.')[0] in " \
+           "('autograd', 'nn', 'chainrule')))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_plugins_defaults_are_assert_gradients():
+    import inspect
+
+    import chainrule_pytest
+    from autograd.testing import assert_gradients
+
+    defaults = {k: p.default for k, p in inspect.signature(assert_gradients).parameters.items()
+                if k in chainrule_pytest.DEFAULTS}
+    assert defaults == chainrule_pytest.DEFAULTS

@@ -4,21 +4,24 @@ Installed chainrule registers it through its ``pytest11`` entry point, so a proj
 need no configuration: ``def test_f(gradcheck): gradcheck(f, [1.0, 2.0])`` asserts the
 gradients (``autograd.testing.assert_gradients``), and a failure shows the per-input table.
 ``--gradcheck-eps``, ``--gradcheck-atol``, ``--gradcheck-rtol`` (or ``gradcheck_eps``, … in the
-ini file) set the session's defaults; ``-p no:chainrule`` turns the plugin off.
+ini file) set the session's defaults; ``-p no:chainrule_pytest`` turns the plugin off.
+
+A module of its own, outside ``autograd``, that imports ``autograd`` only when a test asks for
+the fixture: every pytest run of every project in the environment loads the plugin, and one of
+them may have a module named ``autograd`` of its own (a micrograd clone, HIPS autograd).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import pytest
 
-from .check import Fn, GradcheckResult
-from .testing import ATOL, EPS, RTOL, Expected, GradientComparison, assert_gradients
-from .validate import Number, positive
-from .value import Value
-
-DEFAULTS = {"eps": EPS, "atol": ATOL, "rtol": RTOL}
+# autograd.testing's defaults (gradcheck's), written here so that loading the plugin imports
+# nothing of chainrule; tests/test_pytest_plugin.py checks that they agree.
+DEFAULTS = {"eps": 1e-6, "atol": 1e-5, "rtol": 1e-3}
 HELP = {
     "eps": "the central differences' step, relative to max(1, |x|)",
     "atol": "the absolute tolerance",
@@ -49,10 +52,13 @@ def _setting(config: pytest.Config, name: str) -> float:
     if given is None:
         given, where = config.getini(f"gradcheck_{name}") or DEFAULTS[name], f"ini option gradcheck_{name}"
     try:
-        return positive(float(given), where, allow_zero=name != "eps")
-    except ValueError as e:  # float("abc") says neither which option nor that it wants a number
-        detail = str(e) if str(e).startswith(where) else f"{where} must be a number, not {given!r}"
-        raise pytest.UsageError(f"chainrule: {detail}") from None
+        value = float(given)
+    except ValueError:
+        value = math.nan
+    least = "> 0" if name == "eps" else ">= 0"
+    if not math.isfinite(value) or value < 0 or (name == "eps" and value == 0):
+        raise pytest.UsageError(f"chainrule: {where} must be a finite number {least}, not {given!r}")
+    return value
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
@@ -63,17 +69,15 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     return "chainrule gradcheck: " + ", ".join(f"{k}={v:g}" for k, v in tolerances.items())
 
 
-Check = Callable[..., "GradcheckResult | GradientComparison"]
-
-
 @pytest.fixture
-def gradcheck(request: pytest.FixtureRequest) -> Check:
+def gradcheck(request: pytest.FixtureRequest) -> Callable[..., Any]:
     """``gradcheck(fn, inputs, expected=None, eps=…, atol=…, rtol=…)``: assert_gradients with
     the session's tolerances, any of which a call may override."""
+    from autograd.testing import assert_gradients  # here: only a test that uses it pays for it
+
     defaults = request.config.stash[TOLERANCES]
 
-    def check(fn: Fn, inputs: Sequence[Value | Number], expected: Expected | None = None,
-              **overrides: float) -> GradcheckResult | GradientComparison:
+    def check(fn: Callable[..., Any], inputs: Sequence[Any], expected: Any = None, **overrides: float) -> Any:
         __tracebackhide__ = True
         unknown = sorted(set(overrides) - set(DEFAULTS))
         if unknown:
