@@ -147,3 +147,11 @@ def test_inputs_given_as_numbers_are_named_after_the_parameters():
     given = [1.0, Value(2.0, label="x0")]  # a Value keeps its own label
     assert [r.label for r in assert_gradients(lambda w, b: w * b, given).rows] == ["w", "x0"]
     assert [r.label for r in assert_gradients(loss, [1.0, 2.0]).rows] == ["x0", "x1"]  # *rest: no names
+
+
+def test_a_jump_fails_even_when_expected_matches_backward():
+    def jumpy(x):
+        return x * 0.0 + (1.0 if x.data > 0.0 else 0.0)  # a step: backward sees slope 0
+
+    result = compare_gradients(jumpy, [0.0], expected=[0.0])
+    assert not result and "jump" in str(result)  # central differences see it: no number is right
