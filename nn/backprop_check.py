@@ -5,8 +5,11 @@ backprop computed for one sample (in plain Python, NumPy, …), by name, and com
 the engine's:
 
     w16, ∂E/∂w16, dE/dw16, w[2][0,0]   ∂E/∂p of a parameter, by its label or its place
-    δ_n3, δn3, delta_n3, δ_[0,0]        a neuron's δ = ∂E/∂net (optional)
+    δ_n3, δn3, delta_n3, δ_[0,0]        a neuron's δ = ∂E/∂net (∂E/∂net_n3 too; optional)
+    ∂E/∂out_n3, ∂E/∂out[0,0]            ∂E/∂out of a neuron's output (optional)
     net_n3, out_n3, net[0,0], E         the forward pass's numbers (optional)
+
+Two names of the same number with different values, or no numbers at all, are a ValueError.
 
 It reports every disagreement, the forward pass's first (in the order it computes them: a
 wrong forward value makes everything computed from it wrong, so the first is where the slip
@@ -21,7 +24,9 @@ seeing which reproduces every number given:
 - a sign error in ∂E/∂out: target − out for out − target, every δ and gradient negated;
 - using updated weights: δ sent down through weights already updated (w − lr·∂E/∂w), or the
   whole pass at the updated weights (``lr``: the learning rate; None tries the usual ones);
-- a constant factor: every gradient c times the right one (2: E without its ½).
+- a constant factor: every gradient c times the right one, shown by at least two independent
+  numbers (2: E without its ½; n or 1/n: a sum where a mean over the n outputs is meant, or
+  the reverse; another c: the output layer's δ is off by that factor).
 
 When none reproduces them, the report says that no single known slip explains them.
 
@@ -129,6 +134,7 @@ class _Layer:
     neurons: list[str]
     weight_names: list[list[str]]
     bias_names: list[str]
+    out_grad_names: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -156,6 +162,9 @@ def check_backprop(model: MLP, inputs: Sequence[float], targets: Any, loss: Loss
     (default: ``autograd.explain``). The model is not changed (a copy is worked)."""
     ours = _work(model, inputs, targets, loss, input_names)
     theirs = _theirs(user_gradients, ours)
+    if not theirs:
+        raise ValueError("check_backprop: no numbers to check: give ∂E/∂p of the parameters (w16, "
+                         "w[l][j,i], b[l][j]), and δ_n, ∂E/∂out_n, net_n, out_n or E if you like")
     wrong = [name for name in ours.order if name in theirs
              and not _close(theirs[name], ours.values[name], rtol, atol)]
     if not wrong:
@@ -177,6 +186,9 @@ def _work(model: MLP, inputs: Sequence[float], targets: Any, loss: Loss,
     """One forward and backward pass of a copy of the model through the engine, read back."""
     if not isinstance(model, MLP):
         raise TypeError(f"check_backprop: model must be an nn.MLP, not {type(model).__name__}")
+    inputs = list(inputs)
+    if len(inputs) != model.nin:
+        raise ValueError(f"check_backprop: the model takes {model.nin} inputs, not {len(inputs)}")
     model = copy.deepcopy(model)
     names = list(input_names) if input_names is not None else [f"x{i + 1}" for i in range(model.nin)]
     xs = [x if isinstance(x, Value) else Value(float(x), label=name) for x, name in zip(inputs, names)]
@@ -238,13 +250,15 @@ def _layer_numbers(k: int, layer: Any, ro: Any, x: list[float]) -> _Layer:
     return _Layer([[w.data for w in n.w] for n in layer.neurons], x, fprime, layer.activation == "softmax",
                   layer.activation, [n.name for n in layer.neurons],
                   [[f"∂E/∂{w.label}" for w in n.w] for n in layer.neurons],
-                  [f"∂E/∂{n.b.label}" for n in layer.neurons])
+                  [f"∂E/∂{n.b.label}" for n in layer.neurons],
+                  [f"∂E/∂{_out_label(n.net_label)}" for n in layer.neurons])
 
 
 def _backward_names(layers: list[_Layer]) -> list[str]:
     """Backpropagation's numbers from the output layer down: each layer's δ, then ∂E/∂w, ∂E/∂b."""
     names: list[str] = []
     for layer in reversed(layers):
+        names += layer.out_grad_names
         names += [f"δ_{n}" for n in layer.neurons]
         names += [w for row in layer.weight_names for w in row]
         names += layer.bias_names
@@ -255,14 +269,16 @@ def _backward_nodes(model: MLP, ro: Any, nums: _Numbers) -> None:
     """Each δ's net node and each gradient's parameter, with their values and place names."""
     for k, layer in enumerate(model.layers):
         for j, n in enumerate(layer.neurons):
-            net = ro.nets[n]
+            net, out = ro.nets[n], ro.outs.get(n)
+            _put(nums, f"∂E/∂{_out_label(n.net_label)}", out.grad if out is not None else math.nan, out,
+                 f"∂E/∂{neuron_labels(f'[{k},{j}]')[1]}")
             _put(nums, f"δ_{n.name}", net.grad, net, f"δ_[{k},{j}]")
             for i, w in enumerate(n.w):
                 _put(nums, f"∂E/∂{w.label}", w.grad, w, f"∂E/∂{weight_label(k, j, i)}")
             _put(nums, f"∂E/∂{n.b.label}", n.b.grad, n.b, f"∂E/∂{bias_label(k, j)}")
 
 
-def _put(nums: _Numbers, name: str, value: float, node: Value, place: str) -> None:
+def _put(nums: _Numbers, name: str, value: float, node: Value | None, place: str) -> None:
     nums.values[name], nums.nodes[name] = value, node
     nums.aliases[place] = name
 
@@ -271,32 +287,49 @@ def _canonical(key: str, nums: _Numbers) -> str | None:
     """The report's name for a name as someone wrote it (module doc); None when there is none."""
     q = key.strip()
     if GRADIENT.match(q):
-        q = "∂E/∂" + GRADIENT.sub("", q).strip()
+        of = GRADIENT.sub("", q).strip()
+        net = nums.aliases.get(of, of)
+        is_net = net.startswith("net") and net in nums.values
+        q = "δ_" + net.removeprefix("net").lstrip("_") if is_net else "∂E/∂" + of  # ∂E/∂net is δ
     elif DELTA.fullmatch(q) and q not in nums.values:
         q = "δ_" + DELTA.fullmatch(q).group(1).lstrip("_")  # type: ignore[union-attr]
-    elif f"∂E/∂{q}" in nums.values or f"∂E/∂{q}" in nums.aliases:
+    elif q not in nums.values and q not in nums.aliases and (
+            f"∂E/∂{q}" in nums.values or f"∂E/∂{q}" in nums.aliases):
         q = f"∂E/∂{q}"  # a parameter's label stands for its gradient
     q = nums.aliases.get(q, q)
     return q if q in nums.values else None
 
 
 def _theirs(given: Mapping[str, Any], nums: _Numbers) -> dict[str, float]:
-    """The user's numbers by report name; a name that is none, or a value that is no number,
-    is a ValueError/TypeError naming it (and the closest names)."""
+    """The user's numbers by report name; a name that is none, a value that is no number, or
+    two names of one number with different values, is a ValueError/TypeError naming them."""
     if not isinstance(given, Mapping):
         raise TypeError(f"check_backprop: the gradients must be a mapping of names to numbers, "
                         f"not {type(given).__name__}")
     theirs: dict[str, float] = {}
+    keys: dict[str, Any] = {}
     for key, value in given.items():
         name = _canonical(key, nums) if isinstance(key, str) else None
         if name is None:
-            names = [*nums.values, *nums.aliases]
-            names = list(dict.fromkeys([*names, *(n.removeprefix("∂E/∂") for n in names)]))
-            close = difflib.get_close_matches(str(key), names, n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else f"; names are such as {nums.order[-1]}"
-            raise ValueError(f"check_backprop: no number is named {key!r}{hint}")
-        theirs[name] = _number(key, value)
+            raise ValueError(f"check_backprop: no number is named {key!r}{_hint(key, nums)}")
+        number = _number(key, value)
+        if name in theirs and not _same(theirs[name], number):
+            raise ValueError(f"check_backprop: {keys[name]!r} and {key!r} name the same number ({name}), "
+                             f"with different values ({_num(theirs[name])} and {_num(number)})")
+        theirs[name], keys[name] = number, key
     return theirs
+
+
+def _hint(key: Any, nums: _Numbers) -> str:
+    """The closest names to one that is none."""
+    names = [*nums.values, *nums.aliases]
+    names = list(dict.fromkeys([*names, *(n.removeprefix("∂E/∂") for n in names)]))
+    close = difflib.get_close_matches(str(key), names, n=3)
+    return f"; did you mean {', '.join(close)}?" if close else f"; names are such as {nums.order[-1]}"
+
+
+def _same(a: float, b: float) -> bool:
+    return a == b or (math.isnan(a) and math.isnan(b))
 
 
 def _number(key: str, value: Any) -> float:
@@ -340,21 +373,56 @@ def _data(x: object) -> float:
 def named_gradients(weight_grads: Iterable[Any], bias_grads: Iterable[Any],
                     deltas: Iterable[Any] | None = None) -> dict[str, float]:
     """Per-layer arrays (``weight_grads[l][j][i]``, ``bias_grads[l][j]``, ``deltas[l][j]``, e.g.
-    NumPy's dW, db, δ) as the names ``check_backprop`` reads: ``w[l][j,i]``, ``b[l][j]``, ``δ_[l,j]``."""
+    NumPy's dW, db, δ) as the names ``check_backprop`` reads: ``w[l][j,i]``, ``b[l][j]``, ``δ_[l,j]``.
+    A bias or δ array may be a vector (n,), a column (n, 1) or a row (1, n); anything else (and
+    a weight array that is not a matrix) is a ValueError naming the layer and the shape."""
     named: dict[str, float] = {}
     for k, dW in enumerate(weight_grads):
         named |= {f"∂E/∂{weight_label(k, j, i)}": float(g)
-                  for j, row in enumerate(dW) for i, g in enumerate(row)}
+                  for j, row in enumerate(_matrix(dW, f"weight_grads[{k}]")) for i, g in enumerate(row)}
     for k, db in enumerate(bias_grads):
-        named |= {f"∂E/∂{bias_label(k, j)}": float(g) for j, g in enumerate(_flat(db))}
+        named |= {f"∂E/∂{bias_label(k, j)}": float(g) for j, g in enumerate(_flat(db, f"bias_grads[{k}]"))}
     for k, d in enumerate(deltas or ()):
-        named |= {f"δ_[{k},{j}]": float(g) for j, g in enumerate(_flat(d))}
+        named |= {f"δ_[{k},{j}]": float(g) for j, g in enumerate(_flat(d, f"deltas[{k}]"))}
     return named
 
 
-def _flat(xs: Any) -> list[Any]:
-    """A vector, or a column (NumPy's (n, 1)), as a list of numbers."""
-    return [x[0] if hasattr(x, "__len__") else x for x in xs]
+def _is_seq(x: Any) -> bool:
+    try:
+        len(x)
+    except TypeError:  # a number, or NumPy's 0-d array
+        return False
+    return not isinstance(x, (str, bytes))
+
+
+def _shape(x: Any) -> tuple[int, ...]:
+    if hasattr(x, "shape"):
+        return tuple(x.shape)
+    return (len(x), *(_shape(x[0]) if len(x) else ())) if _is_seq(x) else ()
+
+
+def _flat(xs: Any, what: str) -> list[Any]:
+    """A vector (n,), a column (n, 1) or a row (1, n) as a list of numbers (module doc)."""
+    shape = _shape(xs)
+    rows = list(xs) if _is_seq(xs) else []
+    if len(shape) == 1:
+        return rows
+    if len(shape) == 2 and all(_is_seq(r) and not any(map(_is_seq, r)) for r in rows):
+        if all(len(r) == 1 for r in rows):
+            return [r[0] for r in rows]  # a column
+        if len(rows) == 1:
+            return list(rows[0])  # a row
+    raise ValueError(f"named_gradients: {what} has shape {shape}: expected (n,), (n, 1) or (1, n), "
+                     f"one number per neuron of layer {what.rpartition('[')[2].rstrip(']')}")
+
+
+def _matrix(dW: Any, what: str) -> list[Any]:
+    """A weight array as its rows, ∂E/∂W[j][i]; a ValueError naming it when it is no matrix."""
+    rows = list(dW) if _is_seq(dW) else []
+    if not rows or not all(_is_seq(r) and not any(map(_is_seq, r)) for r in rows):
+        raise ValueError(f"named_gradients: {what} has shape {_shape(dW)}: expected a matrix "
+                         "(neurons × inputs), ∂E/∂W[j][i]")
+    return rows
 
 
 # -- the slips: the backward pass by hand, each slip put in, against the user's numbers ----------
@@ -391,14 +459,18 @@ def _layer_backward(layer: _Layer, k: int, seed: list[float], slip: _Slip,
     fp = [1.0] * len(layer.fprime) if k in slip.no_fprime else layer.fprime
     delta = seed if layer.softmax else [s * f for s, f in zip(seed, fp)]
     grads = [[d * x for x in layer.x] for d in delta]
-    _record(layer, delta, [list(col) for col in zip(*grads)] if k in slip.transposed_grad else grads, got)
+    _record(layer, seed, delta, [list(col) for col in zip(*grads)] if k in slip.transposed_grad else grads,
+            got)
     W = layer.W if slip.stale_lr is None else _updated(layer.W, grads, slip.stale_lr)
     if k in slip.down_through_w:
         W = [list(col) for col in zip(*W)]
     return [sum(W[j][i] * d for j, d in enumerate(delta)) for i in range(len(layer.x))]
 
 
-def _record(layer: _Layer, delta: list[float], grads: list[list[float]], got: dict[str, float]) -> None:
+def _record(layer: _Layer, seed: list[float], delta: list[float], grads: list[list[float]],
+            got: dict[str, float]) -> None:
+    if not layer.softmax:  # a softmax layer's seed is its δ, not ∂E/∂out
+        got |= dict(zip(layer.out_grad_names, seed))
     got |= {f"δ_{n}": d for n, d in zip(layer.neurons, delta)}
     got |= {w: g for names, row in zip(layer.weight_names, grads) for w, g in zip(names, row)}
     got |= dict(zip(layer.bias_names, delta))
@@ -465,15 +537,40 @@ def _after_step(model: MLP, inputs: Sequence[float], targets: Any, loss: Loss, n
 
 
 def _factor(nums: _Numbers, theirs: Mapping[str, float], rtol: float, atol: float) -> str:
-    """"every gradient c times the right one" when one c fits every δ and gradient given."""
+    """"every gradient c times the right one" when one finite c ≠ 0, ±1 fits every δ and gradient
+    given, at least two of them independent and nonzero (δ_n, ∂E/∂b_n and ∂E/∂out_n are one)."""
     backward = [n for n in theirs if n.startswith(("δ_", "∂E/∂"))]
-    forward = [n for n in theirs if n not in backward]
-    nonzero = [n for n in backward if nums.values[n] != 0]
-    if not nonzero or not all(_close(theirs[n], nums.values[n], rtol, atol) for n in forward):
+    if not all(_close(theirs[n], nums.values[n], rtol, atol) for n in theirs if n not in backward):
+        return ""  # a wrong forward value is no factor
+    nonzero = [n for n in backward if nums.values[n] != 0 and math.isfinite(nums.values[n])]
+    c = theirs[nonzero[0]] / nums.values[nonzero[0]] if _independent(nums, nonzero) else math.nan
+    if not math.isfinite(c) or c == 0 or _close(abs(c), 1.0, rtol, 0):
         return ""
-    c = theirs[nonzero[0]] / nums.values[nonzero[0]]
-    scaled = all(_close(theirs[n], c * nums.values[n], rtol, atol) for n in backward)
-    if not scaled or _close(abs(c), 1.0, rtol, 0):
+    if not all(_close(theirs[n], c * nums.values[n], rtol, atol) for n in backward):
         return ""
-    return (f"a constant factor: every δ and gradient is {c:.6g} times the right one (2: E without "
-            "its ½; 1/n or n: a mean where a sum is meant, or the reverse)")
+    return (f"a constant factor: every δ and gradient is {c:.6g} times the right one: "
+            f"{_reading(c, nums, rtol)}")
+
+
+def _independent(nums: _Numbers, names: list[str]) -> bool:
+    """At least two numbers that are not one by definition (δ_n = ∂E/∂b_n, ∂E/∂out_n's δ)."""
+    same = {name: f"δ_{n}" for layer in nums.layers
+            for n, *names_of in zip(layer.neurons, layer.bias_names, layer.out_grad_names)
+            for name in names_of}
+    return len({same.get(n, n) for n in names}) >= 2
+
+
+def _reading(c: float, nums: _Numbers, rtol: float) -> str:
+    """What a factor c on every δ and gradient most likely is (n: the network's outputs)."""
+    n, a = len(nums.layers[-1].neurons), abs(c)
+    readings = []
+    if _close(a, 2.0, 2 * rtol, 0):
+        readings.append("E without its ½ (Σ(t − out)² differentiates to 2(out − t))")
+    if _close(a, 0.5, 2 * rtol, 0):
+        readings.append("a ½ too many in ∂E/∂out (E = ½Σ(t − out)² differentiates to out − t)")
+    if n > 1 and _close(a, n, 2 * rtol, 0):
+        readings.append(f"a sum over the {n} outputs where their mean is meant")
+    if n > 1 and _close(a, 1 / n, 2 * rtol, 0):
+        readings.append(f"a mean over the {n} outputs where their sum is meant")
+    reading = " or ".join(readings) or "the output layer's δ is off by that factor"
+    return reading + (" (and of the opposite sign: a sign error in ∂E/∂out too)" if c < 0 else "")

@@ -249,3 +249,64 @@ def test_the_demo_catches_its_planted_bug_and_passes_when_fixed():
     with pytest.raises(AssertionError, match="Most likely slip: a missing activation derivative"):
         demo.test_my_backprop()
     assert demo.run(fixed=True)
+
+
+def test_no_numbers_to_check_is_an_error():
+    with pytest.raises(ValueError, match=r"no numbers to check: give ∂E/∂p of the parameters"):
+        check_2331({})
+
+
+def test_the_number_of_inputs_must_be_the_models():
+    for x in ([0.23], [0.23, 0.55, 1.0]):
+        with pytest.raises(ValueError, match=f"the model takes 2 inputs, not {len(x)}"):
+            check_backprop(network_2331(), x, T_2331, "squared_error", {"w16": 0.1})
+
+
+def test_named_gradients_reads_rows_and_refuses_other_shapes():
+    dW = [np.array([[1.0, 2.0], [3.0, 4.0]])]
+    row = named_gradients(dW, [np.array([[5.0, 6.0]])], [np.array([[7.0, 8.0]])])  # keepdims=True
+    assert row == named_gradients(dW, [np.array([5.0, 6.0])], [[[7.0], [8.0]]])
+    assert (row["∂E/∂b[0][1]"], row["δ_[0,1]"]) == (6.0, 8.0)
+    with pytest.raises(ValueError, match=r"bias_grads\[0\] has shape \(2, 2\): expected \(n,\), \(n, 1\) or "
+                                         r"\(1, n\), one number per neuron of layer 0"):
+        named_gradients(dW, [np.ones((2, 2))])
+    with pytest.raises(ValueError, match=r"deltas\[1\] has shape \(1, 2, 1\)"):
+        named_gradients([], [], [[1.0], np.ones((1, 2, 1))])
+    with pytest.raises(ValueError, match=r"weight_grads\[0\] has shape \(2,\): expected a matrix"):
+        named_gradients([np.ones(2)], [])
+
+
+def test_a_constant_factor_needs_two_independent_numbers_and_reads_only_known_factors():
+    right = hand_backprop(W_2331, B_2331, ACTS_2331, X_2331, T_2331)
+    one = check_2331({"w16": 0.0025}, rtol=1e-2).disagreements[0].slip
+    assert one.startswith("no single known slip")  # one number is no evidence of a factor
+    same = {"δ[2,0]": 3 * right["δ[2,0]"], "b[2][0]": 3 * right["b[2][0]"]}  # δ_n and ∂E/∂b_n: one number
+    assert check_2331(same).disagreements[0].slip.startswith("no single known slip")
+    assert check_2331({"w16": 1e400, "w17": 1e400}).disagreements[0].slip.startswith("no single known slip")
+    scaled = {k: 9.17718 * v if k.startswith(("w[2]", "b[2]", "δ[2")) else v for k, v in right.items()}
+    slip = check_2331(only(scaled, "w[2]", "b[2]", "δ[2")).disagreements[0].slip
+    assert slip == ("a constant factor: every δ and gradient is 9.17718 times the right one: the output "
+                    "layer's δ is off by that factor")
+    half = check_2331(only({k: v / 2 for k, v in right.items()}, "w[", "b[")).disagreements[0].slip
+    assert "0.5 times the right one: a ½ too many in ∂E/∂out" in half
+    two = check_222(only(hand_222(slip="no_half"), "w[", "b[")).disagreements[0].slip
+    assert "E without its ½" in two and "a sum over the 2 outputs where their mean is meant" in two
+
+
+def test_two_names_of_one_number_with_different_values_are_refused():
+    with pytest.raises(ValueError, match=r"'w16' and '∂E/∂w\[2\]\[0,0\]' name the same number \(∂E/∂w16\), "
+                                         r"with different values \(0.0025 and 0.5\)"):
+        check_2331({"w16": 0.0025, "∂E/∂w[2][0,0]": 0.5})
+    assert check_2331({"w16": 0.0024682, "dE/dw16": 0.0024682}, rtol=1e-4).compared == 1
+    assert check_2331({"δ_n9": math.nan, "∂E/∂net_n9": math.nan}).compared == 1
+
+
+def test_dE_dnet_is_delta_and_dE_dout_is_checked():
+    mine = {"∂E/∂net_n9": 0.125289795, "∂E/∂net[0,0]": 0.243062203, "∂E/∂out_n9": 0.793481881,
+            "∂E/∂out[1,0]": 0.0877029, "out_n9": 0.803481881}
+    result = check_2331(mine, rtol=1e-5)
+    assert result and result.compared == 5, str(result)
+    wrong = check_2331({"∂E/∂out_n9": -0.793481881, "δ_n9": -0.125289795, "w16": -0.00246820897})
+    assert wrong.disagreements[0].name == "∂E/∂out_n9"  # ∂E/∂out before δ, from the output layer down
+    assert "sign error in ∂E/∂out" in wrong.disagreements[0].slip
+    assert wrong.disagreements[0].derivation == "∂E/∂out_n9 = out_n9 − 0.01 = 0.8035 − 0.01 = 0.7935"
