@@ -103,10 +103,9 @@ def _write(w: Walkthrough, report: Report, args: argparse.Namespace, out: Path |
 
 def _check(args: argparse.Namespace) -> int:
     spec = netfile.resolve(args.file)
-    given = [o for o, v in (("--claims", args.claims), ("--grads", args.grads),
-                            ("--grads-module", args.grads_module)) if v is not None]
-    if len(given) > 1:
-        _say(f"{' and '.join(given)} are one or the other: check one set of numbers at a time")
+    conflict = _conflicting(args)
+    if conflict:
+        _say(conflict)
         return FAILED
     if args.grads is not None or args.grads_module is not None:
         return _check_backprop(spec, args)
@@ -132,13 +131,25 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if wrong else 0
 
 
+def _conflicting(args: argparse.Namespace) -> str:
+    """What is wrong with check's options together, or ""."""
+    given = [o for o, v in (("--claims", args.claims), ("--grads", args.grads),
+                            ("--grads-module", args.grads_module)) if v is not None]
+    if len(given) > 1:
+        return f"{' and '.join(given)} are one or the other: check one set of numbers at a time"
+    if args.rtol is not None and args.grads is None and args.grads_module is None:
+        return "--rtol is for --grads and --grads-module (claims are graded to the digits they give)"
+    return ""
+
+
 def _check_backprop(spec: netfile.NetSpec, args: argparse.Namespace) -> int:
     """--grads / --grads-module: a hand-written backprop's numbers (chainrule/user_grads.py)."""
     if args.grads is not None:
         source, given = args.grads, user_grads.load_file(args.grads)
     else:
         source, given = args.grads_module, user_grads.run_module(args.grads_module, spec)
-    return user_grads.report(user_grads.check(spec, given, source, args.rtol), visible)
+    rtol = user_grads.RTOL if args.rtol is None else args.rtol
+    return user_grads.report(user_grads.check(spec, given, source, rtol), visible)
 
 
 def _rtol(text: str) -> float:
@@ -230,7 +241,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--grads-module", metavar="FILE[:FUNCTION]",
                        help="check a backprop you wrote: FILE defines gradients(weights, biases, inputs, "
                             "targets) returning such names and numbers (see chainrule/user_grads.py)")
-    check.add_argument("--rtol", type=_rtol, default=1e-6, metavar="X",
+    check.add_argument("--rtol", type=_rtol, default=None, metavar="X",
                        help="with --grads/--grads-module: the relative tolerance (default 1e-6; "
                             "1e-4 for float32 code)")
     check.set_defaults(run=_check, parser=check)

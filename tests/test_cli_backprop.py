@@ -145,3 +145,61 @@ def test_options_that_do_not_go_together(capsys, tmp_path):
         main(["check", "doc_2331", "--grads", "a.json", "--rtol", "2"])
     assert info.value.code == 2
     assert "--rtol: must be above 0 and below 1, not 2" in capsys.readouterr().err
+
+
+def test_no_numbers_is_an_error_not_a_pass(capsys, tmp_path):
+    text = "def gradients(w, b, x, t):\n    return {}\n"
+    err = one_line_error(*run(capsys, "doc_2331", "--grads-module", module(tmp_path, text=text)))
+    assert "no numbers to check" in err
+
+
+def test_an_ordinary_module_loads_and_is_not_kept(capsys, tmp_path):
+    import sys
+
+    text = ("from __future__ import annotations\nfrom dataclasses import dataclass\n"
+            "from helper import W16\n\n@dataclass\nclass Layer:\n    W: list\n\n"
+            "def gradients(w, b, x, t):\n    from helper import W16 as again\n    return {'w16': again}\n")
+    (tmp_path / "helper.py").write_text("W16 = 0.00246820897\n", encoding="utf-8")
+    path, before = module(tmp_path, text=text), list(sys.path)
+    try:
+        assert run(capsys, "doc_2331", "--grads-module", path)[0] == 0
+    finally:
+        sys.modules.pop("helper", None)
+    assert sys.path == before and "chainrule_user_backprop" not in sys.modules
+
+
+def test_a_function_name_after_the_last_colon(capsys, tmp_path):
+    (tmp_path / "a:b").mkdir()
+    path = tmp_path / "a:b" / "m.py"
+    path.write_text("def g(w, b, x, t):\n    return {'w16': 0.00246820897}\n", encoding="utf-8")
+    assert run(capsys, "doc_2331", "--grads-module", f"{path}:g")[0] == 0
+    assert "gradients() is missing" in one_line_error(*run(capsys, "doc_2331", "--grads-module", str(path)))
+
+
+@pytest.mark.parametrize("text, says", [
+    ("[" * 100000 + "]" * 100000, "cannot read it: nested too deeply"),
+    ('{"w16": 0.0025, "w16": 0.5}', "w16: given twice, with different values (0.0025 and 0.5)"),
+    ('{"w16": 0.0025, "∂E/∂w16": 0.5}',
+     "'w16' and '∂E/∂w16' name the same number (∂E/∂w16), with different values (0.0025 and 0.5)"),
+])
+def test_a_deep_or_ambiguous_grads_file_is_one_line(capsys, tmp_path, text, says):
+    (tmp_path / "g.json").write_text(text, encoding="utf-8")
+    assert says in one_line_error(*run(capsys, "doc_2331", "--grads", str(tmp_path / "g.json")))
+
+
+def test_nan_strings_and_a_titled_toml_file(capsys, tmp_path):
+    for text in ('{"w16": "nan"}', '{"w16": NaN}'):
+        (tmp_path / "g.json").write_text(text, encoding="utf-8")
+        rc, out, _ = run(capsys, "doc_2331", "--grads", str(tmp_path / "g.json"))
+        assert rc == 1 and "∂E/∂w16: yours nan" in out
+    toml = tmp_path / "g.toml"
+    toml.write_text('title = "my backprop"\n[gradients]\n"w16" = 0.00246820897\n', encoding="utf-8")
+    assert run(capsys, "doc_2331", "--grads", str(toml))[0] == 0
+    toml.write_text('w17 = 0.1\n[gradients]\n"w16" = 0.00246820897\n', encoding="utf-8")
+    err = one_line_error(*run(capsys, "doc_2331", "--grads", str(toml)))
+    assert "w17: a number outside the [gradients] table" in err
+
+
+def test_rtol_is_for_grads(capsys):
+    err = one_line_error(*run(capsys, "doc_2331", "--rtol", "1e-3"))
+    assert "--rtol is for --grads and --grads-module" in err
