@@ -44,11 +44,12 @@ class View:
     up: dict[str, list[list[Any]]] = field(default_factory=dict)
     steps: list[dict[str, Any]] = field(default_factory=list)
     note: str = ""  # why the picture is left out, or what it shows
+    selected: str = ""  # the node selected when the page opens (``--highlight``), if any
 
     def data(self) -> dict[str, Any]:
         """What the script reads of this view (the picture is in the page itself)."""
         return {"title": self.title, "output": self.output, "nodes": self.nodes, "up": self.up,
-                "steps": self.steps, "note": self.note}
+                "steps": self.steps, "note": self.note, "selected": self.selected}
 
 
 @dataclass

@@ -91,7 +91,7 @@ def _write(w: Walkthrough, report: Report, args: argparse.Namespace, out: Path |
            page_file: Path | None) -> None:
     """--out's files, then --html's page (built before anything is written: a page that cannot
     be made leaves no half set of files)."""
-    page = explorer.page(w, report) if page_file is not None else None
+    page = explorer.page(w, report, args.highlight) if page_file is not None else None
     if out is not None:
         written = output.write(w, report, out, args.highlight, force=args.force, dot_source=args.dot_source)
         for note in written.notes:
@@ -214,7 +214,8 @@ def parser() -> argparse.ArgumentParser:
     walk.add_argument("--html", metavar="FILE",
                       help="also write FILE: an explorer page to open in a browser (offline, one file)")
     walk.add_argument("--format", choices=("text", "json"), default="text", help="what to print")
-    walk.add_argument("--highlight", metavar="NAME", help="the parameter whose paths the diagrams colour")
+    walk.add_argument("--highlight", metavar="NAME",
+                      help="the parameter whose paths the diagrams colour (and the --html page selects)")
     walk.add_argument("--steps", type=int, metavar="N", help="train N more steps and show the loss of each")
     walk.add_argument("--digits", type=_digits, default=4, metavar="N",
                       help="significant digits in every section (1 to 17; default 4)")

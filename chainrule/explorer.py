@@ -111,12 +111,14 @@ def _training(w: Walkthrough, steps: list[int], losses: list[float], values: lis
                     loss_text=[number(losses[s], digits) for s in steps])
 
 
-def page(w: Walkthrough, report: Report) -> str:
-    """The explorer page of the worked step: the network, the graph, the derivations, the training."""
+def page(w: Walkthrough, report: Report, highlight: str | None = None) -> str:
+    """The explorer page of the worked step: the network, the graph, the derivations, the
+    training; the parameter named ``highlight`` selected when it opens."""
     spec = w.spec
+    chosen = next((p for p in w.params if p.label == highlight), None) if highlight else None
     return explore(w.model, w.E, outputs=w.outputs, input_names=spec.names_of_inputs, loss=spec.loss,
                    targets=spec.target, digits=report.digits, derivations=_derivations(w, report),
-                   training=training(w, report.digits), title=visible(spec.title)).html
+                   training=training(w, report.digits), title=visible(spec.title), highlight=chosen).html
 
 
 def write(text: str, path: Path, force: bool) -> Path:

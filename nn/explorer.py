@@ -140,8 +140,8 @@ class _Network:
 def network_view(model: MLP, output: Value, *, outputs: Sequence[Value] = (),
                  input_names: Sequence[str] | None = None, loss: str | None = None,
                  targets: Sequence[float] | int | None = None, digits: int = 4,
-                 derivations: Mapping[Value, str] | None = None) -> View:
-    """The network view as the explorer shows it (see the module doc)."""
+                 derivations: Mapping[Value, str] | None = None, highlight: Value | None = None) -> View:
+    """The network view as the explorer shows it (see the module doc), ``highlight`` selected."""
     diagram = draw_network(model, output=output, outputs=outputs, input_names=input_names, loss=loss,
                            targets=targets, digits=digits)
     ro = readout(model, output, *outputs)
@@ -151,6 +151,7 @@ def network_view(model: MLP, output: Value, *, outputs: Sequence[Value] = (),
     view.steps = built.steps(Names(output))
     clickable = {key: node["label"] for key, node in view.nodes.items()}
     view.svg = inline_svg(picture(diagram, "svg"), clickable, lambda text: text.startswith("∂"))
+    view.selected = built.keys.get(highlight, "") if highlight is not None else ""
     return view
 
 
@@ -158,12 +159,14 @@ def explore(model: MLP, output: Value, path: str | os.PathLike[str] | None = Non
             outputs: Sequence[Value] = (), input_names: Sequence[str] | None = None, loss: str | None = None,
             targets: Sequence[float] | int | None = None, digits: int = 4, max_nodes: int = MAX_GRAPH_NODES,
             overwrite: bool = False, derivations: Mapping[Value, str] | None = None,
-            training: Training | None = None, title: str | None = None) -> Explorer:
+            training: Training | None = None, title: str | None = None,
+            highlight: Value | None = None) -> Explorer:
     """The explorer of ``model`` and the graph of ``output`` (E), written to ``path`` when given.
 
     Run a forward pass and the loss first; the options are ``draw_network``'s. The expression
     graph is left out, with a note, above ``max_nodes`` values; ``derivations`` replaces the
-    derivation shown for a parameter (or a neuron's net node); ``training`` adds the slider.
+    derivation shown for a parameter (or a neuron's net node); ``training`` adds the slider;
+    ``highlight``, one of the model's parameters, is selected when the page opens.
     """
     if not isinstance(model, MLP):
         raise TypeError(f"explore: expected an nn.MLP, not {type(model).__name__}")
@@ -172,12 +175,14 @@ def explore(model: MLP, output: Value, path: str | os.PathLike[str] | None = Non
     check_path(path, "explore", overwrite)
     check_digits(digits, "explore")
     whole(max_nodes, "explore: max_nodes", 1)
+    if highlight is not None and not any(highlight is p for p in model.parameters()):
+        raise ValueError(f"explore: highlight must be one of the model's parameters, not {highlight!r:.60}")
     reached = {id(v) for v in leaves(output)}
     if not any(id(p) in reached for p in model.parameters()):
         raise ValueError("explore: output does not depend on the model's parameters; pass the loss "
                          "computed from this model's outputs")
     views = [network_view(model, output, outputs=outputs, input_names=input_names, loss=loss, targets=targets,
-                          digits=digits, derivations=derivations),
+                          digits=digits, derivations=derivations, highlight=highlight),
              graph_view(output, digits=digits, max_nodes=max_nodes)]
     result = Explorer(page(title or f"chainrule explorer: {output.label or 'E'}", views, training))
     if path is not None:

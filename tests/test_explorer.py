@@ -224,3 +224,16 @@ def test_paths_are_checked_before_the_page_is_built(tmp_path):
 def test_an_empty_html_name_is_refused(capsys):
     rc, _, err = run(capsys, "walkthrough", "--html", "")
     assert rc == 2 and err.strip() == "chainrule: --html needs a file name, such as net.html"
+
+
+def test_highlight_selects_a_parameter_when_the_page_opens(tmp_path):
+    page = tmp_path / "h.html"
+    assert main(["walkthrough", "doc_2331", "--html", str(page), "--highlight", "w1"]) == 0
+    net = blob(page.read_text(encoding="utf-8"))["views"]["network"]
+    assert net["nodes"][net["selected"]]["label"] == "w1"
+    plain = tmp_path / "p.html"
+    assert main(["walkthrough", "doc_2331", "--html", str(plain)]) == 0
+    assert blob(plain.read_text(encoding="utf-8"))["views"]["network"]["selected"] == ""
+    net_model, E = worked_2331()
+    with pytest.raises(ValueError, match="highlight must be one of the model's parameters"):
+        explore_network(net_model, E, highlight=Value(1.0))

@@ -215,4 +215,5 @@
     frame(0);
   }
   show(data.first);
+  if (view().selected && view().nodes[view().selected]) select(view().selected);
 })();
