@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import arrays, program
+from . import program
 from .ieee import ieee_sum
 from .tape import CompiledTape, cut, trace
 from .validate import Number, real
@@ -82,18 +82,27 @@ class RowTape:
         """Whether ``n`` rows run faster over NumPy arrays than looped: an estimate from the two
         programs' sizes (``SCALAR_OP``, ``ARRAY_LINE``; benchmarks/run.py measures both)."""
         if self._crossing is None:
-            self.array_source = self.array_source or arrays.rows_program(self.sample)
+            self._array_program()
             loop = self.source.split("in rows:", 1)[1]
             operations = sum(map(loop.count, (" * ", " + ", " - ", "(")))
             lines = self.array_source.split("def rows", 1)[1].count("\n")
             self._crossing = lines * ARRAY_LINE / max(operations * SCALAR_OP, 1e-300)
         return n > self._crossing
 
+    def _array_program(self) -> str:
+        """The array program's text, written once; ``arrays`` is imported only by those who use it."""
+        if not self.array_source:
+            from . import arrays
+
+            self.array_source = arrays.rows_program(self.sample)
+        return self.array_source
+
     def _over_arrays(self, rows: Sequence[Sequence[float]], seed: float) -> tuple[list[float], list[float]]:
+        from . import arrays
+
         np = arrays.numpy_or_explain()
         if self._arrays is None:
-            self.array_source = self.array_source or arrays.rows_program(self.sample)
-            self._arrays = program.build(self.array_source, "rows", arrays.namespace)
+            self._arrays = program.build(self._array_program(), "rows", arrays.namespace)
         n = len(rows)
         with np.errstate(all="ignore"):
             values = np.array([p._data for p in self.sample.params])
